@@ -1,0 +1,123 @@
+package io.sparkprop.data;
+
+import io.sparkprop.nn.Block;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Checks rows one at a time and stacks them as columns into {@link Block}s of
+ * {@code blockRows} samples: features (optionally standardised) and encoded targets.
+ * A row of the wrong width, a non-finite feature or a label the encoder rejects fails with a
+ * {@link BadRowException} that counts the row from the first one added.
+ */
+public final class BlockStacker {
+    private final int inputWidth;
+    private final TargetEncoder targets;
+    private final Standardizer standardizer;
+    private final int blockRows;
+    private final List<Block> blocks = new ArrayList<>();
+    private final double[] row;
+    private double[] x;
+    private double[] y;
+    private int filled;
+    private long rowsSeen;
+
+    /** {@code standardizer} may be null (features used as they are). */
+    public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows) {
+        if (inputWidth <= 0 || blockRows <= 0) {
+            throw new IllegalArgumentException("need inputWidth > 0 and blockRows > 0, got "
+                    + inputWidth + ", " + blockRows);
+        }
+        if (standardizer != null && standardizer.width() != inputWidth) {
+            throw new IllegalArgumentException("standardizer is for " + standardizer.width() + " features, not "
+                    + inputWidth);
+        }
+        this.inputWidth = inputWidth;
+        this.targets = targets;
+        this.standardizer = standardizer;
+        this.blockRows = blockRows;
+        this.row = new double[inputWidth];
+    }
+
+    public void add(Vector features, double label) {
+        if (features == null) {
+            throw new BadRowException(rowsSeen, "features are null");
+        }
+        if (features.size() != inputWidth) {
+            throw new BadRowException(rowsSeen, "has " + features.size() + " features, expected " + inputWidth);
+        }
+        if (features instanceof DenseVector d) {
+            System.arraycopy(d.values(), 0, row, 0, inputWidth);
+        } else {
+            SparseVector s = (SparseVector) features;
+            Arrays.fill(row, 0.0);
+            int[] idx = s.indices();
+            double[] vals = s.values();
+            for (int i = 0; i < idx.length; i++) {
+                row[idx[i]] = vals[i];
+            }
+        }
+        addRow(label);
+    }
+
+    public void add(double[] features, double label) {
+        if (features.length != inputWidth) {
+            throw new BadRowException(rowsSeen, "has " + features.length + " features, expected " + inputWidth);
+        }
+        System.arraycopy(features, 0, row, 0, inputWidth);
+        addRow(label);
+    }
+
+    private void addRow(double label) {
+        for (int j = 0; j < inputWidth; j++) {
+            if (!Double.isFinite(row[j])) {
+                throw new BadRowException(rowsSeen, "feature " + j + " is " + row[j]);
+            }
+        }
+        if (x == null) {
+            x = new double[inputWidth * blockRows];
+            y = new double[targets.width() * blockRows];
+        }
+        try {
+            targets.encode(label, y, filled * targets.width());
+        } catch (IllegalArgumentException e) {
+            throw new BadRowException(rowsSeen, e.getMessage());
+        }
+        if (standardizer != null) {
+            standardizer.apply(row, x, filled * inputWidth);
+        } else {
+            System.arraycopy(row, 0, x, filled * inputWidth, inputWidth);
+        }
+        filled++;
+        rowsSeen++;
+        if (filled == blockRows) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (filled == 0) {
+            return;
+        }
+        double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
+        double[] fy = filled == blockRows ? y : Arrays.copyOf(y, filled * targets.width());
+        blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy));
+        x = null;
+        y = null;
+        filled = 0;
+    }
+
+    public long rowCount() {
+        return rowsSeen;
+    }
+
+    /** The blocks stacked so far, the last one possibly short; the stacker is spent afterwards. */
+    public List<Block> finish() {
+        flush();
+        return List.copyOf(blocks);
+    }
+}

@@ -1,0 +1,126 @@
+package io.sparkprop.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A small numeric CSV (header row, one label column, the rest features) read into memory,
+ * for the bundled datasets and the local trainer; Spark reads large files itself. Every
+ * error names the source, the line and the column.
+ */
+public record CsvTable(String source, String[] featureNames, String labelName, double[][] features,
+                       double[] labels) {
+
+    public int rowCount() {
+        return labels.length;
+    }
+
+    public int featureCount() {
+        return featureNames.length;
+    }
+
+    /** One of the datasets bundled in the jar: digits, breast_cancer or diabetes, label in the last column. */
+    public static CsvTable bundled(String name) {
+        String resource = "/datasets/" + name + ".csv";
+        InputStream in = CsvTable.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalArgumentException("no bundled dataset '" + name
+                    + "'; bundled: digits, breast_cancer, diabetes");
+        }
+        return read(in, resource, null);
+    }
+
+    /** Reads a CSV; {@code labelColumn} null means the last column. */
+    public static CsvTable read(InputStream in, String source, String labelColumn) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String header = r.readLine();
+            if (header == null || header.isBlank()) {
+                throw new IllegalArgumentException(source + ": empty file, expected a header row");
+            }
+            String[] names = header.split(",", -1);
+            for (int i = 0; i < names.length; i++) {
+                names[i] = names[i].trim();
+            }
+            int labelAt = labelColumn == null ? names.length - 1 : Arrays.asList(names).indexOf(labelColumn);
+            if (labelAt < 0) {
+                throw new IllegalArgumentException(source + ": no label column '" + labelColumn + "' in header "
+                        + String.join(",", names));
+            }
+            String[] featureNames = new String[names.length - 1];
+            for (int i = 0, k = 0; i < names.length; i++) {
+                if (i != labelAt) {
+                    featureNames[k++] = names[i];
+                }
+            }
+            List<double[]> rows = new ArrayList<>();
+            List<Double> labels = new ArrayList<>();
+            String line;
+            int lineNo = 1;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                if (cells.length != names.length) {
+                    throw new IllegalArgumentException(source + ": line " + lineNo + " has " + cells.length
+                            + " cells, the header has " + names.length);
+                }
+                double[] row = new double[names.length - 1];
+                for (int i = 0, k = 0; i < cells.length; i++) {
+                    double v = parse(cells[i], source, lineNo, names[i]);
+                    if (i == labelAt) {
+                        labels.add(v);
+                    } else {
+                        row[k++] = v;
+                    }
+                }
+                rows.add(row);
+            }
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException(source + ": no data rows after the header");
+            }
+            return new CsvTable(source, featureNames, names[labelAt], rows.toArray(new double[0][]),
+                    labels.stream().mapToDouble(Double::doubleValue).toArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double parse(String cell, String source, int line, String column) {
+        try {
+            return Double.parseDouble(cell.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + ": line " + line + ", column '" + column
+                    + "': '" + cell + "' is not a number");
+        }
+    }
+
+    /** Stacks every row into blocks, naming the source and line of the first bad row. */
+    public List<io.sparkprop.nn.Block> toBlocks(TargetEncoder targets, Standardizer standardizer,
+                                                          int blockRows) {
+        BlockStacker stacker = new BlockStacker(featureCount(), targets, standardizer, blockRows);
+        try {
+            for (int i = 0; i < labels.length; i++) {
+                stacker.add(features[i], labels[i]);
+            }
+        } catch (BadRowException e) {
+            // +2: lines count from 1 and the header is line 1
+            throw new IllegalArgumentException(source + ": line " + (e.rowIndex() + 2) + ": " + e.reason(), e);
+        }
+        return stacker.finish();
+    }
+
+    /** The number of classes if the labels are 0..K-1 whole numbers, as the max label + 1. */
+    public int classCount() {
+        double max = Arrays.stream(labels).max().orElse(-1);
+        return (int) max + 1;
+    }
+}

@@ -1,0 +1,141 @@
+package io.sparkprop.nn;
+
+import java.util.Locale;
+
+/**
+ * A unit's nonlinearity g, applied column by column to an (n x B) block stored column-major.
+ *
+ * <p>Forward overwrites Z with A = g(Z). Backward turns dA into dZ = dA .* g'(Z), reading
+ * g' from A alone (sigmoid: a(1-a); tanh: 1-a^2; ReLU: 1[a>0], since relu(z) > 0 iff z > 0),
+ * which is why hidden layers need not keep Z. Softmax couples a column's units, so its
+ * backward is only ever taken fused with cross-entropy (see {@link Loss}).
+ */
+public enum Activation {
+    SIGMOID {
+        @Override
+        void forwardInPlace(double[] z, int off, int n, int cols) {
+            for (int i = off, end = off + n * cols; i < end; i++) {
+                z[i] = sigmoid(z[i]);
+            }
+        }
+
+        @Override
+        void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len) {
+            for (int i = 0; i < len; i++) {
+                double ai = a[aOff + i];
+                delta[dOff + i] *= ai * (1.0 - ai);
+            }
+        }
+    },
+    TANH {
+        @Override
+        void forwardInPlace(double[] z, int off, int n, int cols) {
+            for (int i = off, end = off + n * cols; i < end; i++) {
+                z[i] = Math.tanh(z[i]);
+            }
+        }
+
+        @Override
+        void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len) {
+            for (int i = 0; i < len; i++) {
+                double ai = a[aOff + i];
+                delta[dOff + i] *= 1.0 - ai * ai;
+            }
+        }
+    },
+    RELU {
+        @Override
+        void forwardInPlace(double[] z, int off, int n, int cols) {
+            for (int i = off, end = off + n * cols; i < end; i++) {
+                if (!(z[i] > 0.0)) {
+                    z[i] = 0.0;
+                }
+            }
+        }
+
+        @Override
+        void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len) {
+            for (int i = 0; i < len; i++) {
+                if (!(a[aOff + i] > 0.0)) {
+                    delta[dOff + i] = 0.0;
+                }
+            }
+        }
+    },
+    IDENTITY {
+        @Override
+        void forwardInPlace(double[] z, int off, int n, int cols) {
+            // A = Z
+        }
+
+        @Override
+        void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len) {
+            // g' = 1
+        }
+    },
+    SOFTMAX {
+        @Override
+        void forwardInPlace(double[] z, int off, int n, int cols) {
+            for (int c = 0; c < cols; c++) {
+                int base = off + c * n;
+                // Subtracting the column max keeps exp() from overflowing; the result is unchanged.
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    max = Math.max(max, z[base + j]);
+                }
+                double sum = 0.0;
+                for (int j = 0; j < n; j++) {
+                    double e = Math.exp(z[base + j] - max);
+                    z[base + j] = e;
+                    sum += e;
+                }
+                double inv = 1.0 / sum;
+                for (int j = 0; j < n; j++) {
+                    z[base + j] *= inv;
+                }
+            }
+        }
+
+        @Override
+        void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len) {
+            throw new UnsupportedOperationException(
+                    "softmax has no element-wise derivative; it is only used fused with crossEntropy");
+        }
+    };
+
+    /** Overwrites the n x cols block Z at {@code off} with g(Z). */
+    abstract void forwardInPlace(double[] z, int off, int n, int cols);
+
+    /** delta[i] *= g'(z_i), with g' read from a_i = g(z_i); {@code len} consecutive values. */
+    abstract void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len);
+
+    /** Whether this may be a hidden layer's activation. */
+    public boolean isHidden() {
+        return this == SIGMOID || this == TANH || this == RELU;
+    }
+
+    /** The lower-case name used in params and configuration files. */
+    public String paramName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a param value such as {@code relu}, naming the accepted values when it does not fit. */
+    public static Activation fromParam(String name) {
+        for (Activation a : values()) {
+            if (a.paramName().equalsIgnoreCase(name.trim())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + name
+                + "'; expected one of sigmoid, relu, tanh, identity, softmax");
+    }
+
+    static double sigmoid(double z) {
+        // Two branches so that exp() never overflows for large |z|.
+        if (z >= 0) {
+            return 1.0 / (1.0 + Math.exp(-z));
+        }
+        double e = Math.exp(z);
+        return e / (1.0 + e);
+    }
+}

@@ -1,0 +1,188 @@
+package io.sparkprop.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Forward and backward passes over blocks of samples, with the buffers they need.
+ *
+ * <p>One instance per task: it owns A_l, dZ_l and Z_L for up to {@code maxColumns} samples
+ * and reuses them for every block, so the hot path allocates nothing. Not thread-safe. The
+ * weights are read from a flat array in the {@link Topology} layout and never written here.
+ *
+ * <p>Notation of DESIGN.md: samples are columns, Z_l = W_l A_{l-1} + b_l, A_l = g_l(Z_l).
+ */
+public final class Backprop {
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    private final Topology topology;
+    private final int maxColumns;
+    private final double[][] a;  // a[l]: A_l (n_l x maxColumns), l = 1..L; A_0 is the caller's block
+    private final double[][] dz; // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
+    private final double[] zOut; // Z_L, kept because both log losses are computed from Z
+
+    public Backprop(Topology topology, int maxColumns) {
+        if (maxColumns <= 0) {
+            throw new IllegalArgumentException("maxColumns must be positive, got " + maxColumns);
+        }
+        this.topology = topology;
+        this.maxColumns = maxColumns;
+        int layers = topology.layerCount();
+        this.a = new double[layers + 1][];
+        this.dz = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            a[l] = new double[topology.width(l) * maxColumns];
+            dz[l] = new double[topology.width(l) * maxColumns];
+        }
+        this.zOut = new double[topology.outputWidth() * maxColumns];
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public int maxColumns() {
+        return maxColumns;
+    }
+
+    /**
+     * Runs the forward pass on {@code cols <= maxColumns} samples of X at {@code xOff} and returns
+     * the buffer holding A_L (n_L x cols, from offset 0). The buffer is reused by the next call.
+     */
+    public double[] forward(double[] w, double[] x, int xOff, int cols) {
+        checkColumns(cols);
+        int layers = topology.layerCount();
+        if (cols == 0) {
+            return a[layers];
+        }
+        for (int l = 1; l <= layers; l++) {
+            double[] in = l == 1 ? x : a[l - 1];
+            int inOff = l == 1 ? xOff : 0;
+            denseForward(w, l, in, inOff, a[l], cols);
+            if (l == layers) {
+                System.arraycopy(a[l], 0, zOut, 0, topology.outputWidth() * cols);
+            }
+            topology.activation(l).forwardInPlace(a[l], 0, topology.width(l), cols);
+        }
+        return a[layers];
+    }
+
+    /**
+     * Adds the gradient sums of the loss over {@code cols} samples (X at xOff, Y at yOff) into
+     * {@code into}, with their loss sum, count and correct count. Any cols: the samples are
+     * taken maxColumns at a time.
+     */
+    public void accumulate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int n0 = topology.inputWidth();
+        int nL = topology.outputWidth();
+        for (int start = 0; start < cols; start += maxColumns) {
+            int chunk = Math.min(maxColumns, cols - start);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into);
+        }
+    }
+
+    /**
+     * Adds only the loss sum, count and correct count of {@code cols} samples into {@code into}:
+     * a forward pass, for validation and evaluation.
+     */
+    public void evaluate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int n0 = topology.inputWidth();
+        int nL = topology.outputWidth();
+        for (int start = 0; start < cols; start += maxColumns) {
+            int chunk = Math.min(maxColumns, cols - start);
+            int yAt = yOff + start * nL;
+            double[] out = forward(w, x, xOff + start * n0, chunk);
+            into.addStatistics(topology.loss().sum(zOut, out, 0, y, yAt, nL, chunk), chunk,
+                    topology.countCorrect(out, 0, y, yAt, chunk));
+        }
+    }
+
+    /** {@link #accumulate} over a whole block. */
+    public void accumulate(double[] w, Block block, GradientSum into) {
+        checkBlock(block);
+        accumulate(w, block.features(), 0, block.targets(), 0, block.size(), into);
+    }
+
+    private void accumulateChunk(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int layers = topology.layerCount();
+        int nL = topology.outputWidth();
+        double[] out = forward(w, x, xOff, cols);
+        Loss loss = topology.loss();
+        double lossSum = loss.sum(zOut, out, 0, y, yOff, nL, cols);
+        int correct = topology.countCorrect(out, 0, y, yOff, cols);
+        into.addStatistics(lossSum, cols, correct);
+
+        loss.deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dz[layers], 0, nL * cols);
+        double[] sums = into.sums();
+        for (int l = layers; l >= 1; l--) {
+            double[] in = l == 1 ? x : a[l - 1];
+            int inOff = l == 1 ? xOff : 0;
+            denseBackward(w, l, in, inOff, dz[l], l == 1 ? null : dz[l - 1], sums, cols);
+            if (l > 1) {
+                int len = topology.width(l - 1) * cols;
+                topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], 0, a[l - 1], 0, len);
+            }
+        }
+    }
+
+    /**
+     * Z_l = W_l A_{l-1} + b_l.
+     * W_l: (n_l x n_{l-1}) at weightOffset(l); in: A_{l-1} (n_{l-1} x cols); out: Z_l (n_l x cols).
+     */
+    private void denseForward(double[] w, int l, double[] in, int inOff, double[] out, int cols) {
+        int nOut = topology.width(l);
+        int nIn = topology.width(l - 1);
+        int bOff = topology.biasOffset(l);
+        for (int c = 0; c < cols; c++) {
+            System.arraycopy(w, bOff, out, c * nOut, nOut);
+        }
+        BLAS_INSTANCE.dgemm("N", "N", nOut, cols, nIn,
+                1.0, w, topology.weightOffset(l), nOut, in, inOff, nIn,
+                1.0, out, 0, nOut);
+    }
+
+    /**
+     * The backward of {@link #denseForward}, given dZ_l (n_l x cols):
+     * S_W_l += dZ_l A_{l-1}^T (n_l x n_{l-1}); S_b_l += row sums of dZ_l (n_l);
+     * dA_{l-1} = W_l^T dZ_l (n_{l-1} x cols), written into dPrev unless it is null (l = 1).
+     */
+    private void denseBackward(double[] w, int l, double[] in, int inOff, double[] dzl, double[] dPrev,
+                               double[] sums, int cols) {
+        int nOut = topology.width(l);
+        int nIn = topology.width(l - 1);
+        int wOff = topology.weightOffset(l);
+        BLAS_INSTANCE.dgemm("N", "T", nOut, nIn, cols,
+                1.0, dzl, 0, nOut, in, inOff, nIn,
+                1.0, sums, wOff, nOut);
+        int bOff = topology.biasOffset(l);
+        for (int c = 0; c < cols; c++) {
+            int base = c * nOut;
+            for (int j = 0; j < nOut; j++) {
+                sums[bOff + j] += dzl[base + j];
+            }
+        }
+        if (dPrev != null) {
+            BLAS_INSTANCE.dgemm("T", "N", nIn, cols, nOut,
+                    1.0, w, wOff, nOut, dzl, 0, nOut,
+                    0.0, dPrev, 0, nIn);
+        }
+    }
+
+    private void checkColumns(int cols) {
+        if (cols < 0 || cols > maxColumns) {
+            throw new IllegalArgumentException("cannot run " + cols + " samples through buffers for "
+                    + maxColumns);
+        }
+    }
+
+    private void checkBlock(Block block) {
+        if (block.inputWidth() != topology.inputWidth() || block.targetWidth() != topology.outputWidth()) {
+            throw new IllegalArgumentException("block of " + block.inputWidth() + " features and "
+                    + block.targetWidth() + " targets does not fit network " + topology);
+        }
+    }
+
+    /** The name of the BLAS implementation in use (e.g. JNIBLAS, VectorBLAS, Java11BLAS). */
+    public static String blasName() {
+        return BLAS_INSTANCE.getClass().getSimpleName();
+    }
+}

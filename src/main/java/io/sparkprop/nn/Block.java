@@ -1,0 +1,56 @@
+package io.sparkprop.nn;
+
+import java.io.Serializable;
+
+/**
+ * B samples stacked as columns: features X (n_0 x B) and targets Y (n_L x B), both
+ * column-major, so sample c is {@code x[c*n0 .. (c+1)*n0)}. This is the unit Spark caches
+ * and the unit BLAS works on; rows are never objects of their own on the hot path.
+ */
+public final class Block implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int inputWidth;
+    private final int targetWidth;
+    private final int size;
+    private final double[] features;
+    private final double[] targets;
+
+    public Block(int inputWidth, int targetWidth, int size, double[] features, double[] targets) {
+        if (inputWidth <= 0 || targetWidth <= 0 || size < 0) {
+            throw new IllegalArgumentException("block of " + size + " samples needs positive widths, got "
+                    + inputWidth + " inputs and " + targetWidth + " targets");
+        }
+        if (features.length < (long) inputWidth * size || targets.length < (long) targetWidth * size) {
+            throw new IllegalArgumentException("block arrays too short for " + size + " samples");
+        }
+        this.inputWidth = inputWidth;
+        this.targetWidth = targetWidth;
+        this.size = size;
+        this.features = features;
+        this.targets = targets;
+    }
+
+    public int inputWidth() {
+        return inputWidth;
+    }
+
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    /** B, the number of samples (columns). */
+    public int size() {
+        return size;
+    }
+
+    /** X, n_0 x B column-major; shared, not copied. */
+    public double[] features() {
+        return features;
+    }
+
+    /** Y, n_L x B column-major; shared, not copied. */
+    public double[] targets() {
+        return targets;
+    }
+}

@@ -1,0 +1,76 @@
+package io.sparkprop.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.io.Serializable;
+
+/**
+ * Sums over the samples seen, never means: S_W and S_b for every layer in the flat layout of
+ * {@link Topology}, the loss sum, the sample count m and the number classified correctly.
+ * Partial sums from any split of the rows merge by addition; the one division by m happens
+ * where all of them have been added (see {@link #meanGradientInPlace()}).
+ */
+public final class GradientSum implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final double[] sums;
+    private double lossSum;
+    private long count;
+    private long correct;
+
+    public GradientSum(int parameterCount) {
+        this.sums = new double[parameterCount];
+    }
+
+    /** Adds another partial sum into this one and returns this (for Spark's combOp). */
+    public GradientSum merge(GradientSum other) {
+        if (other.sums.length != sums.length) {
+            throw new IllegalArgumentException("cannot merge gradient sums of " + other.sums.length
+                    + " and " + sums.length + " parameters");
+        }
+        if (other.count > 0) {
+            BLAS.getInstance().daxpy(sums.length, 1.0, other.sums, 1, sums, 1);
+            lossSum += other.lossSum;
+            count += other.count;
+            correct += other.correct;
+        }
+        return this;
+    }
+
+    void addStatistics(double loss, int samples, int rightAnswers) {
+        lossSum += loss;
+        count += samples;
+        correct += rightAnswers;
+    }
+
+    /** The raw sums, in the flat parameter layout; the array itself, for accumulation. */
+    public double[] sums() {
+        return sums;
+    }
+
+    public double lossSum() {
+        return lossSum;
+    }
+
+    /** m: the samples that went into these sums. */
+    public long count() {
+        return count;
+    }
+
+    public long correct() {
+        return correct;
+    }
+
+    /** lossSum / m, or NaN when nothing was seen. */
+    public double meanLoss() {
+        return count == 0 ? Double.NaN : lossSum / count;
+    }
+
+    /** Divides the sums by m once, turning them into the mean gradient; returns the array. */
+    public double[] meanGradientInPlace() {
+        if (count == 0) {
+            throw new IllegalStateException("no samples were seen: cannot average a gradient over m = 0");
+        }
+        BLAS.getInstance().dscal(sums.length, 1.0 / count, sums, 1);
+        return sums;
+    }
+}

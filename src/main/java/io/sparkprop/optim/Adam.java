@@ -1,0 +1,74 @@
+package io.sparkprop.optim;
+
+/**
+ * Adam (Kingma and Ba, 2015), bias-corrected: at step t = 1, 2, ...
+ * m = b1 m + (1-b1) dW; v = b2 v + (1-b2) dW^2;
+ * W -= alpha (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+ */
+public final class Adam implements Optimizer {
+    private static final long serialVersionUID = 1L;
+
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private double[] m;
+    private double[] v;
+    private long t;
+
+    public Adam(double beta1, double beta2, double epsilon) {
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("adam needs 0 <= beta1, beta2 < 1 and epsilon > 0, got "
+                    + beta1 + ", " + beta2 + ", " + epsilon);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+    }
+
+    public Adam() {
+        this(0.9, 0.999, 1e-8);
+    }
+
+    @Override
+    public void initialise(int parameterCount) {
+        m = new double[parameterCount];
+        v = new double[parameterCount];
+        t = 0;
+    }
+
+    @Override
+    public void stepInPlace(double[] weights, double[] gradient, double stepSize) {
+        t++;
+        double c1 = 1.0 - Math.pow(beta1, t);
+        double c2 = 1.0 - Math.pow(beta2, t);
+        for (int i = 0; i < weights.length; i++) {
+            double g = gradient[i];
+            double mi = beta1 * m[i] + (1.0 - beta1) * g;
+            double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+            m[i] = mi;
+            v[i] = vi;
+            weights[i] -= stepSize * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public double[][] state() {
+        return new double[][] {m.clone(), v.clone(), {t}};
+    }
+
+    @Override
+    public void restoreState(double[][] state) {
+        if (state.length != 3 || state[0].length != m.length || state[1].length != v.length
+                || state[2].length != 1) {
+            throw new IllegalArgumentException("adam state must be m, v and the step count");
+        }
+        m = state[0].clone();
+        v = state[1].clone();
+        t = (long) state[2][0];
+    }
+}

@@ -1,0 +1,90 @@
+package io.sparkprop.train;
+
+import io.sparkprop.optim.Optimizer;
+import io.sparkprop.optim.Optimizers;
+import java.io.Serializable;
+
+/**
+ * How to train, with every default in one place (the ML params and the conf keys of the same
+ * names take theirs from {@link #DEFAULTS}).
+ *
+ * @param maxEpochs    passes over the data; with full batch, one epoch is one iteration
+ * @param batchSize    global rows per step, spread over partitions; 0 = full batch
+ * @param stepSize     alpha, the learning rate
+ * @param seed         fixes initial weights and the rows of every step
+ * @param optimizer    gd, momentum or adam
+ * @param momentum     mu, for the momentum optimizer
+ * @param nesterov     whether momentum takes the Nesterov look-ahead
+ * @param regParam     L2 weight decay lambda: dW += lambda W (weights only, not biases)
+ * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
+ */
+public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long seed, String optimizer,
+                             double momentum, boolean nesterov, double regParam, int earlyStoppingPatience)
+        implements Serializable {
+
+    public static final TrainingConfig DEFAULTS =
+            new TrainingConfig(100, 0, 0.1, 42L, "gd", 0.9, false, 0.0, 0);
+
+    public TrainingConfig {
+        if (maxEpochs < 1) {
+            throw new IllegalArgumentException("maxEpochs must be >= 1, got " + maxEpochs);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be >= 0 (0 = full batch), got " + batchSize);
+        }
+        if (!(stepSize > 0) || Double.isInfinite(stepSize)) {
+            throw new IllegalArgumentException("stepSize must be a finite number > 0, got " + stepSize);
+        }
+        if (!(regParam >= 0) || Double.isInfinite(regParam)) {
+            throw new IllegalArgumentException("regParam must be >= 0, got " + regParam);
+        }
+        if (earlyStoppingPatience < 0) {
+            throw new IllegalArgumentException("earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
+        }
+        Optimizers.create(optimizer, momentum, nesterov); // rejects unknown names and bad momentum
+    }
+
+    public Optimizer newOptimizer() {
+        return Optimizers.create(optimizer, momentum, nesterov);
+    }
+
+    /** Steps in one epoch over {@code rows} rows: 1 for full batch, else ceil(rows / batchSize). */
+    public int stepsPerEpoch(long rows) {
+        if (batchSize == 0 || batchSize >= rows) {
+            return 1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (rows + batchSize - 1) / batchSize);
+    }
+
+    public TrainingConfig withMaxEpochs(int v) {
+        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withBatchSize(int v) {
+        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withStepSize(double v) {
+        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withSeed(long v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withOptimizer(String v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withMomentum(double v, boolean useNesterov) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withRegParam(double v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience);
+    }
+
+    public TrainingConfig withEarlyStoppingPatience(int v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v);
+    }
+}

@@ -1,0 +1,77 @@
+package io.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Central differences against backprop, for every hidden activation x (output unit, loss), on a
+ * network with two hidden layers. The loss differentiated is the loss sum over the block, the
+ * same quantity whose gradient the engine accumulates.
+ */
+class GradientCheckTest {
+    static final double TOLERANCE = 1e-6;
+
+    static Stream<Arguments> pairings() {
+        List<Arguments> out = new ArrayList<>();
+        for (Activation hidden : new Activation[] {Activation.SIGMOID, Activation.RELU, Activation.TANH}) {
+            out.add(Arguments.of(hidden, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 4));
+            out.add(Arguments.of(hidden, Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 1));
+            out.add(Arguments.of(hidden, Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY, 3));
+            out.add(Arguments.of(hidden, Activation.SIGMOID, Loss.QUADRATIC, 3));
+            out.add(Arguments.of(hidden, Activation.IDENTITY, Loss.QUADRATIC, 2));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} hidden, {1} + {2}, {3} outputs")
+    @MethodSource("pairings")
+    void backpropMatchesCentralDifferences(Activation hidden, Activation output, Loss loss, int outputs) {
+        Topology t = new Topology(new int[] {5, 6, 4, outputs}, hidden, output, loss);
+        SplittableRandom random = new SplittableRandom(hidden.ordinal() * 31L + loss.ordinal() * 7L + outputs);
+        int samples = 9;
+        double[] x = random.doubles(5L * samples, -2, 2).toArray();
+        double[] y = TestData.targets(t, samples, random);
+        double[] w = WeightInit.initialWeights(t, 7);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += random.nextDouble(-0.1, 0.1); // non-zero biases too
+        }
+
+        GradientSum analytic = new GradientSum(t.parameterCount());
+        new Backprop(t, samples).accumulate(w, x, 0, y, 0, samples, analytic);
+
+        double worst = maxRelativeError(t, w, x, y, samples, analytic.sums());
+        assertTrue(worst < TOLERANCE, "max relative error " + worst + " for " + t);
+    }
+
+    /** Max over parameters of |analytic - numeric| / max(|analytic| + |numeric|, 1e-6). */
+    static double maxRelativeError(Topology t, double[] w, double[] x, double[] y, int samples, double[] analytic) {
+        Backprop bp = new Backprop(t, samples);
+        double h = 1e-5;
+        double worst = 0;
+        for (int i = 0; i < w.length; i++) {
+            double saved = w[i];
+            w[i] = saved + h;
+            double plus = lossSum(bp, w, x, y, samples);
+            w[i] = saved - h;
+            double minus = lossSum(bp, w, x, y, samples);
+            w[i] = saved;
+            double numeric = (plus - minus) / (2 * h);
+            double err = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), 1e-6);
+            worst = Math.max(worst, err);
+        }
+        return worst;
+    }
+
+    static double lossSum(Backprop bp, double[] w, double[] x, double[] y, int samples) {
+        GradientSum s = new GradientSum(bp.topology().parameterCount());
+        bp.evaluate(w, x, 0, y, 0, samples, s);
+        return s.lossSum();
+    }
+}

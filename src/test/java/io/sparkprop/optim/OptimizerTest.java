@@ -1,0 +1,90 @@
+package io.sparkprop.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * First steps on the bowl f(w) = 0.5 (a w0^2 + b w1^2), gradient (a w0, b w1), against the
+ * updates written out by hand.
+ */
+class OptimizerTest {
+    static final double A = 2.0;
+    static final double B = 0.5;
+
+    static double[] gradient(double[] w) {
+        return new double[] {A * w[0], B * w[1]};
+    }
+
+    @Test
+    void gradientDescentIsWMinusAlphaG() {
+        Optimizer gd = new GradientDescent();
+        gd.initialise(2);
+        double[] w = {1.0, -2.0};
+        gd.stepInPlace(w, gradient(w), 0.1);
+        assertEquals(1.0 - 0.1 * 2.0, w[0], 1e-15);       // 0.8
+        assertEquals(-2.0 - 0.1 * (-1.0), w[1], 1e-15);   // -1.9
+    }
+
+    @Test
+    void momentumAccumulatesVelocity() {
+        Optimizer m = new Momentum(0.9, false);
+        m.initialise(2);
+        double[] w = {1.0, -2.0};
+        m.stepInPlace(w, gradient(w), 0.1);
+        // v1 = g1 = (2, -1); w1 = (0.8, -1.9)
+        assertEquals(0.8, w[0], 1e-15);
+        m.stepInPlace(w, gradient(w), 0.1);
+        // g2 = (1.6, -0.95); v2 = 0.9 v1 + g2 = (3.4, -1.85); w2 = w1 - 0.1 v2 = (0.46, -1.715)
+        assertEquals(0.46, w[0], 1e-15);
+        assertEquals(-1.715, w[1], 1e-15);
+    }
+
+    @Test
+    void nesterovLooksAhead() {
+        Optimizer m = new Momentum(0.9, true);
+        m.initialise(2);
+        double[] w = {1.0, -2.0};
+        m.stepInPlace(w, gradient(w), 0.1);
+        // v1 = (2, -1); w1 = w0 - 0.1 (g1 + 0.9 v1) = 1 - 0.1 * 3.8 = 0.62; -2 - 0.1 * (-1.9) = -1.81
+        assertEquals(0.62, w[0], 1e-15);
+        assertEquals(-1.81, w[1], 1e-15);
+    }
+
+    @Test
+    void adamBiasCorrectionMakesTheFirstStepAlphaTimesSignOfG() {
+        Optimizer adam = new Adam(0.9, 0.999, 1e-8);
+        adam.initialise(2);
+        double[] w = {1.0, -2.0};
+        adam.stepInPlace(w, gradient(w), 0.1);
+        // m1 = 0.1 g, v1 = 0.001 g^2; corrected: m^ = g, v^ = g^2; step = alpha g / (|g| + eps)
+        assertEquals(1.0 - 0.1 * 2.0 / (2.0 + 1e-8), w[0], 1e-15);
+        assertEquals(-2.0 + 0.1 * 1.0 / (1.0 + 1e-8), w[1], 1e-15);
+
+        // Step 2, written out: g2 = (1.8, -0.95) at w1 = (0.9, -1.9)
+        double g0 = A * w[0];
+        double m0 = 0.9 * (0.1 * 2.0) + 0.1 * g0;
+        double v0 = 0.999 * (0.001 * 4.0) + 0.001 * g0 * g0;
+        double expected = w[0] - 0.1 * (m0 / (1 - 0.81)) / (Math.sqrt(v0 / (1 - 0.998001)) + 1e-8);
+        adam.stepInPlace(w, gradient(w), 0.1);
+        assertEquals(expected, w[0], 1e-15);
+    }
+
+    @Test
+    void stateRoundTripsAndBadSettingsAreRejected() {
+        Adam adam = new Adam();
+        adam.initialise(2);
+        double[] w = {1.0, -2.0};
+        adam.stepInPlace(w, gradient(w), 0.1);
+        Adam copy = new Adam();
+        copy.initialise(2);
+        copy.restoreState(adam.state());
+        double[] w2 = w.clone();
+        adam.stepInPlace(w, gradient(w), 0.1);
+        copy.stepInPlace(w2, gradient(w2), 0.1);
+        assertEquals(w[0], w2[0], 0.0);
+        assertThrows(IllegalArgumentException.class, () -> new Momentum(1.0, false));
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.create("sgdx", 0.9, false));
+    }
+}
