@@ -12,23 +12,33 @@ import java.io.Serializable;
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final double[] sums;
+    private final int parameterCount;
+    private double[] sums; // allocated on first use, so an empty sum (Spark's zero value) travels light
     private double lossSum;
     private long count;
     private long correct;
 
     public GradientSum(int parameterCount) {
-        this.sums = new double[parameterCount];
+        if (parameterCount <= 0) {
+            throw new IllegalArgumentException("parameterCount must be positive, got " + parameterCount);
+        }
+        this.parameterCount = parameterCount;
     }
 
     /** Adds another partial sum into this one and returns this (for Spark's combOp). */
     public GradientSum merge(GradientSum other) {
-        if (other.sums.length != sums.length) {
-            throw new IllegalArgumentException("cannot merge gradient sums of " + other.sums.length
-                    + " and " + sums.length + " parameters");
+        if (other.parameterCount != parameterCount) {
+            throw new IllegalArgumentException("cannot merge gradient sums of " + other.parameterCount
+                    + " and " + parameterCount + " parameters");
         }
         if (other.count > 0) {
-            BLAS.getInstance().daxpy(sums.length, 1.0, other.sums, 1, sums, 1);
+            if (other.sums == null) {
+                // statistics only (an evaluation): nothing to add to the gradient
+            } else if (sums == null) {
+                sums = other.sums.clone();
+            } else {
+                BLAS.getInstance().daxpy(parameterCount, 1.0, other.sums, 1, sums, 1);
+            }
             lossSum += other.lossSum;
             count += other.count;
             correct += other.correct;
@@ -44,7 +54,14 @@ public final class GradientSum implements Serializable {
 
     /** The raw sums, in the flat parameter layout; the array itself, for accumulation. */
     public double[] sums() {
+        if (sums == null) {
+            sums = new double[parameterCount];
+        }
         return sums;
+    }
+
+    public int parameterCount() {
+        return parameterCount;
     }
 
     public double lossSum() {
@@ -70,7 +87,8 @@ public final class GradientSum implements Serializable {
         if (count == 0) {
             throw new IllegalStateException("no samples were seen: cannot average a gradient over m = 0");
         }
-        BLAS.getInstance().dscal(sums.length, 1.0 / count, sums, 1);
-        return sums;
+        double[] s = sums();
+        BLAS.getInstance().dscal(parameterCount, 1.0 / count, s, 1);
+        return s;
     }
 }

@@ -74,6 +74,7 @@ public final class Trainer {
             double validationLoss = Double.NaN;
             double validationMetric = Double.NaN;
             if (validation != null) {
+                listener.onValidationStart(epoch, config.maxEpochs());
                 GradientSum v = validation.evaluate(w);
                 validationLoss = v.meanLoss();
                 validationMetric = metric(v);

@@ -11,8 +11,42 @@ public interface TrainingListener {
     default void onStepStart(Step step, int maxEpochs) {
     }
 
+    /** Before the validation rows are evaluated at the end of an epoch. */
+    default void onValidationStart(int epoch, int maxEpochs) {
+    }
+
     /** After each epoch, with the weights as they are after it (do not modify them). */
     default void onEpoch(EpochStats stats, double[] weights) {
+    }
+
+    /** This listener, then {@code next}, for every event. */
+    default TrainingListener andThen(TrainingListener next) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onStart(long rows, int stepsPerEpoch, int maxEpochs) {
+                first.onStart(rows, stepsPerEpoch, maxEpochs);
+                next.onStart(rows, stepsPerEpoch, maxEpochs);
+            }
+
+            @Override
+            public void onStepStart(Step step, int maxEpochs) {
+                first.onStepStart(step, maxEpochs);
+                next.onStepStart(step, maxEpochs);
+            }
+
+            @Override
+            public void onValidationStart(int epoch, int maxEpochs) {
+                first.onValidationStart(epoch, maxEpochs);
+                next.onValidationStart(epoch, maxEpochs);
+            }
+
+            @Override
+            public void onEpoch(EpochStats stats, double[] weights) {
+                first.onEpoch(stats, weights);
+                next.onEpoch(stats, weights);
+            }
+        };
     }
 
     TrainingListener NONE = new TrainingListener() { };

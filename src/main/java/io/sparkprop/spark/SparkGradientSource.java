@@ -1,0 +1,100 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.nn.Block;
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.train.GradientSource;
+import io.sparkprop.train.Shard;
+import io.sparkprop.train.ShardWorkspace;
+import io.sparkprop.train.Step;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Gradient sums computed where the rows are: each step broadcasts the weights, every task
+ * runs backprop over its partition's rows for that step and returns one partial
+ * {@link GradientSum}, and {@code treeAggregate} adds them up. Sums travel, not means; the
+ * driver's {@link io.sparkprop.train.Trainer} divides by the m that came back.
+ */
+public final class SparkGradientSource implements GradientSource {
+    private final TrainingBlocks data;
+    private final Topology topology;
+    private final int maxColumns;
+    private final int depth;
+    private final JavaSparkContext jsc;
+
+    public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
+        this.data = data;
+        this.topology = topology;
+        this.maxColumns = maxColumns;
+        this.depth = aggregationDepth(data.partitionCount());
+        this.jsc = JavaSparkContext.fromSparkContext(data.rdd().context());
+    }
+
+    /** One level per factor of 8 partitions: the driver takes at most ~8 partial sums at a time. */
+    static int aggregationDepth(int partitions) {
+        int depth = 1;
+        for (long reach = 8; reach < partitions; reach *= 8) {
+            depth++;
+        }
+        return depth;
+    }
+
+    @Override
+    public long rowCount() {
+        return data.rowCount();
+    }
+
+    @Override
+    public GradientSum gradient(double[] weights, Step step) {
+        Broadcast<double[]> bc = jsc.broadcast(weights.clone());
+        try {
+            Topology t = topology;
+            int cols = maxColumns;
+            JavaRDD<GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
+                ShardWorkspace ws = ExecutorWorkspaces.get(t, cols);
+                GradientSum sum = new GradientSum(t.parameterCount());
+                new Shard(drain(blocks)).accumulate(bc.value(), step, partition, ws, sum);
+                return List.of(sum).iterator();
+            }, true);
+            return partials.treeAggregate(new GradientSum(t.parameterCount()),
+                    GradientSum::merge, GradientSum::merge, depth);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    @Override
+    public GradientSum evaluate(double[] weights) {
+        Broadcast<double[]> bc = jsc.broadcast(weights.clone());
+        try {
+            Topology t = topology;
+            int cols = maxColumns;
+            JavaRDD<GradientSum> partials = data.rdd().mapPartitions(blocks -> {
+                ShardWorkspace ws = ExecutorWorkspaces.get(t, cols);
+                GradientSum sum = new GradientSum(t.parameterCount());
+                new Shard(drain(blocks)).evaluate(bc.value(), ws, sum);
+                return List.of(sum).iterator();
+            }, true);
+            return partials.treeAggregate(new GradientSum(t.parameterCount()),
+                    GradientSum::merge, GradientSum::merge, depth);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    private static List<Block> drain(Iterator<Block> blocks) {
+        List<Block> list = new ArrayList<>();
+        blocks.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Override
+    public void close() {
+        data.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.Standardizer;
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.train.Step;
+import io.sparkprop.train.Trainer;
+import io.sparkprop.train.TrainingConfig;
+import io.sparkprop.train.TrainingListener;
+import io.sparkprop.train.TrainingResult;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Trains a network on a DataFrame with the same loop as the local reference: rows are checked
+ * and cached as blocks once, each step is one Spark job named after it ("sparkprop epoch 3/20
+ * step 12/59"), and everything cached is released when training ends, also when it fails.
+ */
+public final class SparkTrainer {
+    /** Rows per cached block. */
+    public static final int DEFAULT_BLOCK_ROWS = 1024;
+    /** Samples per BLAS call in a task (the width of the workspace). */
+    public static final int DEFAULT_MAX_COLUMNS = 512;
+
+    private final Topology topology;
+    private final TargetEncoder targets;
+    private final Standardizer standardizer;
+    private final TrainingConfig config;
+    private String featuresCol = "features";
+    private String labelCol = "label";
+    private int blockRows = DEFAULT_BLOCK_ROWS;
+    private int maxColumns = DEFAULT_MAX_COLUMNS;
+
+    /** {@code standardizer} may be null. */
+    public SparkTrainer(Topology topology, TargetEncoder targets, Standardizer standardizer, TrainingConfig config) {
+        targets.checkFits(topology);
+        this.topology = topology;
+        this.targets = targets;
+        this.standardizer = standardizer;
+        this.config = config;
+    }
+
+    public SparkTrainer columns(String features, String label) {
+        this.featuresCol = features;
+        this.labelCol = label;
+        return this;
+    }
+
+    public SparkTrainer blockRows(int rows, int columns) {
+        if (rows <= 0 || columns <= 0) {
+            throw new IllegalArgumentException("block rows and columns must be positive, got " + rows + ", " + columns);
+        }
+        this.blockRows = rows;
+        this.maxColumns = columns;
+        return this;
+    }
+
+    /**
+     * Trains on {@code train}, validating on {@code validation} each epoch when it is not null.
+     */
+    public TrainingResult train(Dataset<Row> train, Dataset<Row> validation, double[] initialWeights,
+                                TrainingListener listener) {
+        SparkContext sc = train.sparkSession().sparkContext();
+        TrainingBlocks trainBlocks = null;
+        TrainingBlocks validationBlocks = null;
+        try {
+            sc.setJobDescription("sparkprop: caching training rows");
+            trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, topology.inputWidth(), targets,
+                    standardizer, blockRows, "training data");
+            if (validation != null) {
+                sc.setJobDescription("sparkprop: caching validation rows");
+                validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, topology.inputWidth(),
+                        targets, standardizer, blockRows, "validation data");
+            }
+            SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
+            SparkGradientSource check = validationBlocks == null ? null
+                    : new SparkGradientSource(validationBlocks, topology, maxColumns);
+            return new Trainer(topology, config).train(source, check, initialWeights,
+                    new JobNames(sc).andThen(listener));
+        } finally {
+            if (trainBlocks != null) {
+                trainBlocks.close();
+            }
+            if (validationBlocks != null) {
+                validationBlocks.close();
+            }
+            sc.setJobDescription(null);
+        }
+    }
+
+    /** Names each step's job so the Spark UI reads like a training log. */
+    private static final class JobNames implements TrainingListener {
+        private final SparkContext sc;
+
+        JobNames(SparkContext sc) {
+            this.sc = sc;
+        }
+
+        @Override
+        public void onStepStart(Step step, int maxEpochs) {
+            sc.setJobDescription("sparkprop epoch " + step.epoch() + "/" + maxEpochs + " step "
+                    + (step.index() + 1) + "/" + step.stepsPerEpoch());
+        }
+
+        @Override
+        public void onValidationStart(int epoch, int maxEpochs) {
+            sc.setJobDescription("sparkprop epoch " + epoch + "/" + maxEpochs + " validation");
+        }
+    }
+}

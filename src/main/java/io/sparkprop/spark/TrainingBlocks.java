@@ -1,0 +1,164 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.BadRowException;
+import io.sparkprop.data.BlockStacker;
+import io.sparkprop.data.Standardizer;
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Block;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A DataFrame's rows checked once, stacked per partition into column-major {@link Block}s,
+ * persisted MEMORY_AND_DISK and counted: what every training step reads. Close it to unpersist.
+ */
+public final class TrainingBlocks implements AutoCloseable {
+    private final JavaRDD<Block> blocks;
+    private final long rowCount;
+    private final long[] partitionRows;
+
+    private TrainingBlocks(JavaRDD<Block> blocks, long rowCount, long[] partitionRows) {
+        this.blocks = blocks;
+        this.rowCount = rowCount;
+        this.partitionRows = partitionRows;
+    }
+
+    /**
+     * Validates and caches {@code data}. A bad row fails with a message that names {@code what}
+     * (e.g. the file), the row's number counted from 1 over the whole DataFrame, and the problem.
+     *
+     * @param standardizer null to use features as they are
+     */
+    public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, int inputWidth,
+                                         TargetEncoder targets, Standardizer standardizer, int blockRows,
+                                         String what) {
+        Dataset<Row> selected = selectColumns(data, featuresCol, labelCol, what);
+        JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
+                (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows), true);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            List<Long> counts = blocks.mapPartitions(it -> {
+                long n = 0;
+                while (it.hasNext()) {
+                    n += it.next().size();
+                }
+                return List.of(n).iterator();
+            }).collect();
+            long[] perPartition = counts.stream().mapToLong(Long::longValue).toArray();
+            long total = Arrays.stream(perPartition).sum();
+            if (total == 0) {
+                throw new IllegalArgumentException(what + ": no rows to train on");
+            }
+            return new TrainingBlocks(blocks, total, perPartition);
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+            blocks.unpersist(false);
+            BadRowException bad = findCause(e, BadRowException.class);
+            if (bad != null && bad.partition() >= 0) {
+                long before = rowsBefore(selected, bad.partition());
+                throw new IllegalArgumentException(what + ": row " + (before + bad.rowIndex() + 1) + ": "
+                        + bad.reason(), e);
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the two columns exist with usable types and returns (features, label as double). */
+    static Dataset<Row> selectColumns(Dataset<Row> data, String featuresCol, String labelCol, String what) {
+        StructType schema = data.schema();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        if (!names.contains(featuresCol)) {
+            throw new IllegalArgumentException(what + ": no features column '" + featuresCol + "' among "
+                    + names);
+        }
+        if (!names.contains(labelCol)) {
+            throw new IllegalArgumentException(what + ": no label column '" + labelCol + "' among " + names);
+        }
+        DataType ft = schema.apply(featuresCol).dataType();
+        if (!(ft instanceof VectorUDT)) {
+            throw new IllegalArgumentException(what + ": features column '" + featuresCol
+                    + "' must be an ml.linalg Vector, is " + ft.simpleString());
+        }
+        DataType lt = schema.apply(labelCol).dataType();
+        if (!(lt instanceof NumericType)) {
+            throw new IllegalArgumentException(what + ": label column '" + labelCol + "' must be numeric, is "
+                    + lt.simpleString());
+        }
+        return data.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
+    }
+
+    private static Iterator<Block> stack(int partition, Iterator<Row> rows, int inputWidth, TargetEncoder targets,
+                                         Standardizer standardizer, int blockRows) {
+        BlockStacker stacker = new BlockStacker(inputWidth, targets, standardizer, blockRows);
+        long index = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            try {
+                if (row.isNullAt(1)) {
+                    throw new BadRowException(index, "label is null (or not a number)");
+                }
+                stacker.add((Vector) row.get(0), row.getDouble(1));
+            } catch (BadRowException e) {
+                throw new BadRowException(partition, index, e.reason());
+            }
+            index++;
+        }
+        return stacker.finish().iterator();
+    }
+
+    private static long rowsBefore(Dataset<Row> selected, int partition) {
+        List<Long> counts = selected.javaRDD().mapPartitionsWithIndex((p, it) -> {
+            long n = 0;
+            if (p < partition) {
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+            }
+            return List.of(n).iterator();
+        }, true).collect();
+        return counts.stream().mapToLong(Long::longValue).sum();
+    }
+
+    static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    public JavaRDD<Block> rdd() {
+        return blocks;
+    }
+
+    /** N, the number of rows cached. */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    public int partitionCount() {
+        return partitionRows.length;
+    }
+
+    /** Rows in each partition, in partition order. */
+    public long[] partitionRows() {
+        return partitionRows.clone();
+    }
+
+    @Override
+    public void close() {
+        blocks.unpersist(false);
+    }
+}

@@ -1,0 +1,89 @@
+package io.sparkprop.spark;
+
+import static io.sparkprop.spark.SparkTestSupport.features;
+import static io.sparkprop.spark.SparkTestSupport.frame;
+import static io.sparkprop.spark.SparkTestSupport.labels;
+import static io.sparkprop.spark.SparkTestSupport.relativeDifference;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.nn.WeightInit;
+import io.sparkprop.train.TrainingConfig;
+import io.sparkprop.train.TrainingListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same job on two real executor JVMs ({@code local-cluster[2,1,1024]}) and on {@code local[2]}
+ * gives the same weights. The build lays out target/spark-home (jars/ + RELEASE) for the
+ * workers to launch executors from; surefire sets SPARK_HOME and SPARK_SCALA_VERSION.
+ */
+class LocalClusterTest {
+
+    @Test
+    void twoExecutorJvmsGiveTheSameWeightsAsLocalMode() throws Exception {
+        String sparkHome = System.getenv("SPARK_HOME");
+        assertNotNull(sparkHome, "surefire sets SPARK_HOME to target/spark-home");
+        Path jars = Path.of(sparkHome, "jars");
+        assertTrue(Files.isDirectory(jars), "the build copies the runtime jars to " + jars);
+        Path release = Path.of(sparkHome, "RELEASE");
+        if (!Files.exists(release)) {
+            Files.createFile(release); // marks the folder as a distribution, so jars/ is used as it is
+        }
+
+        Topology net = new Topology(new int[] {6, 10, 4}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        double[][] x = features(400, 6, 21);
+        double[] y = labels(x, 4);
+        TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("momentum").withBatchSize(64)
+                .withStepSize(0.05).withMaxEpochs(3).withSeed(4);
+        Function<SparkSession, double[]> job = spark -> new SparkTrainer(net,
+                TargetEncoder.classes(4, Loss.CROSS_ENTROPY), null, config).blockRows(32, 16)
+                .train(frame(spark, x, y, 120, 80, 150, 50), null, WeightInit.initialWeights(net, 4),
+                        TrainingListener.NONE).weights();
+
+        stopActiveSession();
+        SparkSession cluster = SparkSession.builder()
+                .master("local-cluster[2,1,1024]")
+                .appName("sparkprop-local-cluster-test")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.executor.extraClassPath", System.getProperty("sparkprop.test.classpath"))
+                .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+                .getOrCreate();
+        double[] onCluster;
+        try {
+            assertEquals("local-cluster[2,1,1024]", cluster.sparkContext().master());
+            onCluster = job.apply(cluster);
+            // Two executors, each its own JVM: block managers other than the driver's.
+            assertEquals(3, cluster.sparkContext().getExecutorMemoryStatus().size());
+        } finally {
+            cluster.stop();
+        }
+
+        double[] local = job.apply(SparkTestSupport.session());
+        double diff = relativeDifference(onCluster, local);
+        assertTrue(diff < 1e-10, "local-cluster and local[2] weights differ by " + diff);
+    }
+
+    static void stopActiveSession() {
+        SparkSession.getActiveSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        SparkSession.getDefaultSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
+    }
+}

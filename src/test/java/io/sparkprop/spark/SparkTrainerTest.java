@@ -1,0 +1,159 @@
+package io.sparkprop.spark;
+
+import static io.sparkprop.spark.SparkTestSupport.blocks;
+import static io.sparkprop.spark.SparkTestSupport.features;
+import static io.sparkprop.spark.SparkTestSupport.frame;
+import static io.sparkprop.spark.SparkTestSupport.labels;
+import static io.sparkprop.spark.SparkTestSupport.relativeDifference;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.nn.WeightInit;
+import io.sparkprop.train.DivergenceException;
+import io.sparkprop.train.LocalGradientSource;
+import io.sparkprop.train.Step;
+import io.sparkprop.train.Trainer;
+import io.sparkprop.train.TrainingConfig;
+import io.sparkprop.train.TrainingListener;
+import io.sparkprop.train.TrainingResult;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SparkTrainerTest {
+    static final Topology NET = new Topology(new int[] {5, 8, 3}, Activation.TANH, Activation.SOFTMAX,
+            Loss.CROSS_ENTROPY);
+    static final TargetEncoder TARGETS = TargetEncoder.classes(3, Loss.CROSS_ENTROPY);
+    static final int ROWS = 203;
+    static final TrainingConfig FULL_BATCH = TrainingConfig.DEFAULTS.withOptimizer("gd").withBatchSize(0)
+            .withStepSize(0.5).withMaxEpochs(20).withSeed(9);
+    static SparkSession spark;
+    static double[][] x;
+    static double[] y;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSupport.session();
+        x = features(ROWS, 5, 1);
+        y = labels(x, 3);
+    }
+
+    static TrainingResult reference(TrainingConfig config) {
+        try (LocalGradientSource local = new LocalGradientSource(NET, blocks(x, y, TARGETS, 64))) {
+            return new Trainer(NET, config).train(local, null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE);
+        }
+    }
+
+    @ParameterizedTest(name = "partition sizes {0}")
+    @ValueSource(strings = {"203", "100,103", "0,150,53", "1,2,100,0,50,40,10"})
+    void fullBatchWeightsDoNotDependOnPartitioning(String layout) {
+        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
+        Dataset<Row> df = frame(spark, x, y, sizes);
+        TrainingResult onSpark = new SparkTrainer(NET, TARGETS, null, FULL_BATCH).blockRows(16, 8)
+                .train(df, null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE);
+        TrainingResult local = reference(FULL_BATCH);
+
+        double diff = relativeDifference(onSpark.weights(), local.weights());
+        assertTrue(diff < 1e-10, "weights differ by " + diff + " relative on partitions " + layout);
+        assertEquals(local.lossHistory()[19], onSpark.lossHistory()[19], 1e-10);
+        assertTrue(local.lossHistory()[19] < local.lossHistory()[0], "it should learn something");
+    }
+
+    @Test
+    void aMiniBatchIsAveragedOverTheRowsThatCameBackNotTheNominalSize() {
+        // 203 rows, batches of 50: 5 steps an epoch of ~40.6 rows each, never 50.
+        Dataset<Row> df = frame(spark, x, y, 0, 150, 53);
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test");
+             SparkGradientSource source = new SparkGradientSource(data, NET, 8)) {
+            double[] w = WeightInit.initialWeights(NET, 9);
+            long seen = 0;
+            for (int s = 0; s < 5; s++) {
+                GradientSum sum = source.gradient(w, new Step(3, 1, s, 5));
+                assertTrue(sum.count() >= 40 && sum.count() <= 42, "step " + s + " took " + sum.count() + " rows");
+                seen += sum.count();
+            }
+            assertEquals(ROWS, seen, "every row once an epoch");
+        }
+    }
+
+    @Test
+    void aBadRowIsNamedByItsNumberOverTheWholeFrame() {
+        double[][] bad = features(ROWS, 5, 1);
+        bad[170][2] = Double.NaN; // partition 1 holds rows 0..149 of [0,150,53]; row 170 is in partition 2
+        Dataset<Row> df = frame(spark, bad, y, 0, 150, 53);
+        int before = spark.sparkContext().getPersistentRDDs().size();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new SparkTrainer(NET, TARGETS, null, FULL_BATCH)
+                        .train(df, null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE));
+        assertEquals("training data: row 171: feature 2 is NaN", e.getMessage());
+        assertEquals(before, spark.sparkContext().getPersistentRDDs().size(), "nothing left cached");
+
+        double[] badLabels = y.clone();
+        badLabels[3] = 7;
+        var label = assertThrows(IllegalArgumentException.class,
+                () -> new SparkTrainer(NET, TARGETS, null, FULL_BATCH).train(frame(spark, x, badLabels, 100, 103),
+                        null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE));
+        assertTrue(label.getMessage().startsWith("training data: row 4: label 7.0 is not a class index"),
+                label.getMessage());
+    }
+
+    @Test
+    void eachStepIsAJobNamedAfterIt() throws Exception {
+        List<String> names = new CopyOnWriteArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart jobStart) {
+                String d = jobStart.properties().getProperty("spark.job.description");
+                if (d != null) {
+                    names.add(d);
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            new SparkTrainer(NET, TARGETS, null, FULL_BATCH.withMaxEpochs(2).withBatchSize(100))
+                    .train(frame(spark, x, y, 100, 103), null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        assertTrue(names.contains("sparkprop epoch 1/2 step 1/3"), names.toString());
+        assertTrue(names.contains("sparkprop epoch 2/2 step 3/3"), names.toString());
+    }
+
+    @Test
+    void aFailedRunReleasesWhatItCached() {
+        int before = spark.sparkContext().getPersistentRDDs().size();
+        Topology regression = new Topology(new int[] {5, 4, 1}, Activation.RELU, Activation.IDENTITY, Loss.QUADRATIC);
+        double[] target = java.util.Arrays.stream(x).mapToDouble(r -> 10 * r[0]).toArray();
+        var e = assertThrows(DivergenceException.class, () -> new SparkTrainer(regression,
+                TargetEncoder.regression(0, 1), null, FULL_BATCH.withStepSize(100).withMaxEpochs(500))
+                .train(frame(spark, x, target, 100, 103), frame(spark, x, target, 203),
+                        WeightInit.initialWeights(regression, 9), TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("try a smaller stepSize"), e.getMessage());
+        assertEquals(before, spark.sparkContext().getPersistentRDDs().size());
+    }
+
+    @Test
+    void treeDepthGrowsWithThePartitionCount() {
+        assertEquals(1, SparkGradientSource.aggregationDepth(1));
+        assertEquals(1, SparkGradientSource.aggregationDepth(8));
+        assertEquals(2, SparkGradientSource.aggregationDepth(9));
+        assertEquals(2, SparkGradientSource.aggregationDepth(64));
+        assertEquals(3, SparkGradientSource.aggregationDepth(65));
+    }
+}
