@@ -66,6 +66,11 @@ public final class Backprop {
         return a[layers];
     }
 
+    /** Z_L (n_L x cols, from offset 0) of the last {@link #forward}: the output layer before g_L. */
+    public double[] outputScores() {
+        return zOut;
+    }
+
     /**
      * Adds the gradient sums of the loss over {@code cols} samples (X at xOff, Y at yOff) into
      * {@code into}, with their loss sum, count and correct count. Any cols: the samples are

@@ -23,7 +23,7 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
         implements Serializable {
 
     public static final TrainingConfig DEFAULTS =
-            new TrainingConfig(100, 0, 0.1, 42L, "gd", 0.9, false, 0.0, 0);
+            new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0);
 
     public TrainingConfig {
         if (maxEpochs < 1) {

@@ -1,0 +1,201 @@
+package io.sparkprop.ml;
+
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Topology;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+
+/**
+ * A fitted {@link FeedForwardClassifier}: adds {@code rawPrediction}, {@code probability} and
+ * {@code prediction} columns. Raw scores are the output layer before its unit: Z_L for softmax
+ * (probability = softmax(Z_L), as Spark's MLP), (-z, z) for one sigmoid output (probability
+ * (1 - s(z), s(z))), and the sigmoid outputs for quadratic loss (probability = outputs / sum).
+ */
+public class FeedForwardClassificationModel
+        extends ProbabilisticClassificationModel<Vector, FeedForwardClassificationModel>
+        implements FeedForwardParams, MLWritable {
+    private static final long serialVersionUID = 1L;
+    private static final String PREFIX = "feedForwardClassificationModel";
+
+    private String uid;
+    private final FeedForwardParamSet ps;
+    private final TrainedNetwork network;
+    private transient FeedForwardTrainingSummary summary;
+
+    FeedForwardClassificationModel(String uid, TrainedNetwork network) {
+        this(PendingUid.set(uid), network);
+    }
+
+    private FeedForwardClassificationModel(Void pending, TrainedNetwork network) {
+        super();
+        uid();
+        if (!network.targets.isClassification()) {
+            throw new IllegalArgumentException("a classification model needs class targets, got a regression");
+        }
+        this.network = network;
+        ps = new FeedForwardParamSet(this, true);
+        ps.setDefaults(this, true);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = PendingUid.take(PREFIX);
+        }
+        return uid;
+    }
+
+    /**
+     * Takes over a Spark MLP (sigmoid hidden layers, softmax output): its weights use the same
+     * flat layout, so they are used unchanged, and it predicts the same probabilities.
+     */
+    public static FeedForwardClassificationModel fromSparkMlp(MultilayerPerceptronClassificationModel mlp) {
+        int[] layers = mlp.getLayers();
+        Topology t = new Topology(layers, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        TrainedNetwork network = new TrainedNetwork(t, mlp.weights().toArray(), null,
+                TargetEncoder.classes(layers[layers.length - 1], Loss.CROSS_ENTROPY));
+        FeedForwardClassificationModel model = new FeedForwardClassificationModel(mlp.uid(), network);
+        int[] hidden = java.util.Arrays.copyOfRange(layers, 1, layers.length - 1);
+        model.set(model.hiddenLayers(), hidden);
+        model.set(model.activation(), Activation.SIGMOID.paramName());
+        model.set(model.standardize(), false);
+        model.setFeaturesCol(mlp.getFeaturesCol());
+        model.setPredictionCol(mlp.getPredictionCol());
+        model.setProbabilityCol(mlp.getProbabilityCol());
+        model.setRawPredictionCol(mlp.getRawPredictionCol());
+        return model;
+    }
+
+    @Override
+    public int numClasses() {
+        return network.targets.classCount();
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.topology.inputWidth();
+    }
+
+    @Override
+    public Vector predictRaw(Vector features) {
+        Topology t = network.topology;
+        if (t.loss() == Loss.QUADRATIC) {
+            return Vectors.dense(network.outputs(features));
+        }
+        double[] z = network.scores(features);
+        if (t.outputWidth() == 1) {
+            return Vectors.dense(-z[0], z[0]);
+        }
+        return Vectors.dense(z);
+    }
+
+    @Override
+    public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        double[] v = ((DenseVector) rawPrediction).values();
+        Topology t = network.topology;
+        if (t.loss() == Loss.QUADRATIC) {
+            double sum = 0;
+            for (double a : v) {
+                sum += a;
+            }
+            for (int i = 0; i < v.length; i++) {
+                v[i] = sum > 0 ? v[i] / sum : 1.0 / v.length;
+            }
+        } else if (t.outputWidth() == 1) {
+            double p = 1.0 / (1.0 + Math.exp(-v[1]));
+            v[0] = 1.0 - p;
+            v[1] = p;
+        } else {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double z : v) {
+                max = Math.max(max, z);
+            }
+            double sum = 0;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.exp(v[i] - max);
+                sum += v[i];
+            }
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= sum;
+            }
+        }
+        return rawPrediction;
+    }
+
+    /** The flat weights: per layer, W column-major (n_l x n_{l-1}) then b; Spark MLP's layout. */
+    public Vector weights() {
+        return Vectors.dense(network.weights.clone());
+    }
+
+    /** Full layer widths, input to output. */
+    public int[] layers() {
+        return network.topology.widths();
+    }
+
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /** The loss (and validation metric) per epoch of the fit that made this model. */
+    public FeedForwardTrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException("no training summary: this model was loaded or copied, not fitted");
+        }
+        return summary;
+    }
+
+    void setSummary(FeedForwardTrainingSummary s) {
+        this.summary = s;
+    }
+
+    TrainedNetwork network() {
+        return network;
+    }
+
+    @Override
+    public FeedForwardClassificationModel copy(ParamMap extra) {
+        FeedForwardClassificationModel copy = new FeedForwardClassificationModel(uid(), network);
+        copyValues(copy, extra);
+        copy.summary = summary;
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new ModelIO.Writer(this, network);
+    }
+
+    public static MLReader<FeedForwardClassificationModel> read() {
+        return new ModelIO.Reader<>(FeedForwardClassificationModel.class, FeedForwardClassificationModel::new);
+    }
+
+    public static FeedForwardClassificationModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Resolves the two inherited signatures javac sees (Scala's covariant override); Spark's behaviour. */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public scala.Tuple3 findSummaryModel() {
+        return super.findSummaryModel();
+    }
+
+    @Override
+    public FeedForwardParamSet paramSet() {
+        return ps;
+    }
+
+    @Override
+    public String toString() {
+        return "FeedForwardClassificationModel: uid=" + uid() + ", " + network.topology;
+    }
+}

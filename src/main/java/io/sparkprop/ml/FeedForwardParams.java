@@ -1,0 +1,126 @@
+package io.sparkprop.ml;
+
+import io.sparkprop.train.TrainingConfig;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params shared by the feed-forward estimators and their models, documented once (in
+ * {@link FeedForwardParamSet}, which also holds the defaults, taken from
+ * {@link TrainingConfig#DEFAULTS}). The command line's conf keys are these names.
+ */
+public interface FeedForwardParams extends Params {
+
+    /** The Param objects of this instance (an implementation detail; use the accessors below). */
+    FeedForwardParamSet paramSet();
+
+    default IntArrayParam hiddenLayers() {
+        return paramSet().hiddenLayers;
+    }
+
+    default Param<String> activation() {
+        return paramSet().activation;
+    }
+
+    default Param<String> loss() {
+        return paramSet().loss;
+    }
+
+    default Param<String> optimizer() {
+        return paramSet().optimizer;
+    }
+
+    default DoubleParam stepSize() {
+        return paramSet().stepSize;
+    }
+
+    default IntParam batchSize() {
+        return paramSet().batchSize;
+    }
+
+    default IntParam maxEpochs() {
+        return paramSet().maxEpochs;
+    }
+
+    default LongParam seed() {
+        return paramSet().seed;
+    }
+
+    default BooleanParam standardize() {
+        return paramSet().standardize;
+    }
+
+    default Param<Vector> initialWeights() {
+        return paramSet().initialWeights;
+    }
+
+    default DoubleParam momentum() {
+        return paramSet().momentum;
+    }
+
+    default DoubleParam regParam() {
+        return paramSet().regParam;
+    }
+
+    default int[] getHiddenLayers() {
+        return getOrDefault(hiddenLayers());
+    }
+
+    default String getActivation() {
+        return getOrDefault(activation());
+    }
+
+    default String getLoss() {
+        return getOrDefault(loss());
+    }
+
+    default String getOptimizer() {
+        return getOrDefault(optimizer());
+    }
+
+    default double getStepSize() {
+        return (Double) getOrDefault(stepSize());
+    }
+
+    default int getBatchSize() {
+        return (Integer) getOrDefault(batchSize());
+    }
+
+    default int getMaxEpochs() {
+        return (Integer) getOrDefault(maxEpochs());
+    }
+
+    default long getSeed() {
+        return (Long) getOrDefault(seed());
+    }
+
+    default boolean getStandardize() {
+        return (Boolean) getOrDefault(standardize());
+    }
+
+    /** The initial weights if set, else null (then they come from the seed). */
+    default Vector getInitialWeights() {
+        return isDefined(initialWeights()) ? getOrDefault(initialWeights()) : null;
+    }
+
+    default double getMomentum() {
+        return (Double) getOrDefault(momentum());
+    }
+
+    default double getRegParam() {
+        return (Double) getOrDefault(regParam());
+    }
+
+    /** The training settings these params describe. */
+    default TrainingConfig trainingConfig() {
+        return TrainingConfig.DEFAULTS.withMaxEpochs(getMaxEpochs()).withBatchSize(getBatchSize())
+                .withStepSize(getStepSize()).withSeed(getSeed()).withOptimizer(getOptimizer())
+                .withMomentum(getMomentum(), false).withRegParam(getRegParam());
+    }
+}

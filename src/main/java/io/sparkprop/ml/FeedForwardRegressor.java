@@ -1,0 +1,133 @@
+package io.sparkprop.ml;
+
+import io.sparkprop.train.TrainingListener;
+import org.apache.spark.ml.regression.Regressor;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * A feed-forward network regressor trained by data-parallel backpropagation on Spark, with
+ * identity outputs and the quadratic cost. With {@code standardize} (the default) the target is
+ * scaled to mean 0 and std 1 for training and scaled back in predictions.
+ * Params: see {@link FeedForwardParams}.
+ */
+public class FeedForwardRegressor
+        extends Regressor<Vector, FeedForwardRegressor, FeedForwardRegressionModel>
+        implements FeedForwardParams, DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private static final String PREFIX = "feedForwardRegressor";
+
+    private String uid;
+    private final FeedForwardParamSet ps;
+    private transient TrainingListener listener = TrainingListener.NONE;
+
+    public FeedForwardRegressor() {
+        this(PendingUid.random(PREFIX));
+    }
+
+    public FeedForwardRegressor(String uid) {
+        this(PendingUid.set(uid));
+    }
+
+    private FeedForwardRegressor(Void pending) {
+        super();
+        uid();
+        ps = new FeedForwardParamSet(this, false);
+        ps.setDefaults(this, false);
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = PendingUid.take(PREFIX);
+        }
+        return uid;
+    }
+
+    @Override
+    public FeedForwardRegressionModel train(Dataset<?> dataset) {
+        NetworkFit fit = NetworkFit.fit(dataset, this, getFeaturesCol(), getLabelCol(), false,
+                listener == null ? TrainingListener.NONE : listener);
+        FeedForwardRegressionModel model = new FeedForwardRegressionModel(uid(), fit.network);
+        model.setSummary(fit.summary);
+        return model;
+    }
+
+    @Override
+    public FeedForwardRegressor copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    /** Told of each epoch on the driver (progress lines, metrics files); not a param, not saved. */
+    public FeedForwardRegressor setTrainingListener(TrainingListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    public static MLReader<FeedForwardRegressor> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static FeedForwardRegressor load(String path) {
+        return read().load(path);
+    }
+
+    // Setters return this class, so calls chain from Java and Scala without casts.
+
+    public FeedForwardRegressor setHiddenLayers(int... widths) {
+        return (FeedForwardRegressor) set(ps.hiddenLayers, widths);
+    }
+
+    public FeedForwardRegressor setActivation(String value) {
+        return (FeedForwardRegressor) set(ps.activation, value);
+    }
+
+    public FeedForwardRegressor setLoss(String value) {
+        return (FeedForwardRegressor) set(ps.loss, value);
+    }
+
+    public FeedForwardRegressor setOptimizer(String value) {
+        return (FeedForwardRegressor) set(ps.optimizer, value);
+    }
+
+    public FeedForwardRegressor setStepSize(double value) {
+        return (FeedForwardRegressor) set(ps.stepSize, value);
+    }
+
+    public FeedForwardRegressor setBatchSize(int value) {
+        return (FeedForwardRegressor) set(ps.batchSize, value);
+    }
+
+    public FeedForwardRegressor setMaxEpochs(int value) {
+        return (FeedForwardRegressor) set(ps.maxEpochs, value);
+    }
+
+    public FeedForwardRegressor setSeed(long value) {
+        return (FeedForwardRegressor) set(ps.seed, value);
+    }
+
+    public FeedForwardRegressor setStandardize(boolean value) {
+        return (FeedForwardRegressor) set(ps.standardize, value);
+    }
+
+    public FeedForwardRegressor setInitialWeights(Vector value) {
+        return (FeedForwardRegressor) set(ps.initialWeights, value);
+    }
+
+    public FeedForwardRegressor setMomentum(double value) {
+        return (FeedForwardRegressor) set(ps.momentum, value);
+    }
+
+    public FeedForwardRegressor setRegParam(double value) {
+        return (FeedForwardRegressor) set(ps.regParam, value);
+    }
+
+    @Override
+    public FeedForwardParamSet paramSet() {
+        return ps;
+    }
+}

@@ -1,0 +1,97 @@
+package io.sparkprop.ml;
+
+import io.sparkprop.data.Standardizer;
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.nn.WeightInit;
+import io.sparkprop.spark.SparkTrainer;
+import io.sparkprop.train.TrainingListener;
+import io.sparkprop.train.TrainingResult;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/** The fitting both estimators share: sizes, statistics and encoding from the data, then the Spark trainer. */
+final class NetworkFit {
+    final TrainedNetwork network;
+    final FeedForwardTrainingSummary summary;
+
+    private NetworkFit(TrainedNetwork network, FeedForwardTrainingSummary summary) {
+        this.network = network;
+        this.summary = summary;
+    }
+
+    static NetworkFit fit(Dataset<?> dataset, FeedForwardParams p, String featuresCol, String labelCol,
+                          boolean classifier, TrainingListener listener) {
+        @SuppressWarnings("unchecked")
+        Dataset<Row> data = (Dataset<Row>) dataset.select(featuresCol, labelCol);
+        java.util.List<Row> first = data.select(featuresCol).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("training data has no rows");
+        }
+        if (first.get(0).isNullAt(0)) {
+            throw new IllegalArgumentException("training data: row 1: features are null");
+        }
+        int inputWidth = ((Vector) first.get(0).get(0)).size();
+        Loss loss = Loss.fromParam(p.getLoss());
+        Activation hidden = Activation.fromParam(p.getActivation());
+
+        Standardizer standardizer = null;
+        TargetEncoder targets;
+        if (p.getStandardize()) {
+            Row stats = data.select(Summarizer.metrics("mean", "std").summary(functions.col(featuresCol)).as("s"))
+                    .select("s.mean", "s.std").first();
+            standardizer = new Standardizer(((Vector) stats.get(0)).toArray(), ((Vector) stats.get(1)).toArray());
+        }
+        if (classifier) {
+            Row max = data.agg(functions.max(functions.col(labelCol).cast("double"))).first();
+            double top = max.isNullAt(0) ? -1 : max.getDouble(0);
+            if (!(top >= 0) || Double.isInfinite(top) || top > Integer.MAX_VALUE - 1) {
+                throw new IllegalArgumentException("label column '" + labelCol + "': largest label is " + top
+                        + "; class labels must be whole numbers 0, 1, ..., K-1");
+            }
+            int classes = (int) Math.floor(top) + 1;
+            if (loss == Loss.BINARY_CROSS_ENTROPY && classes != 2) {
+                throw new IllegalArgumentException("loss binaryCrossEntropy needs labels 0 and 1, but the largest is "
+                        + top + "; use crossEntropy for " + classes + " classes");
+            }
+            targets = TargetEncoder.classes(classes, loss);
+        } else if (p.getStandardize()) {
+            Row stats = data.agg(functions.avg(labelCol), functions.stddev_samp(labelCol)).first();
+            double std = stats.isNullAt(1) ? 0 : stats.getDouble(1);
+            targets = TargetEncoder.regression(stats.getDouble(0), std > 0 && Double.isFinite(std) ? std : 1.0);
+        } else {
+            targets = TargetEncoder.regression(0.0, 1.0);
+        }
+
+        int[] hiddenWidths = p.getHiddenLayers();
+        int[] widths = new int[hiddenWidths.length + 2];
+        widths[0] = inputWidth;
+        System.arraycopy(hiddenWidths, 0, widths, 1, hiddenWidths.length);
+        widths[widths.length - 1] = targets.width();
+        Activation output = classifier && loss == Loss.QUADRATIC ? Activation.SIGMOID : Topology.defaultOutputFor(loss);
+        Topology topology = new Topology(widths, hidden, output, loss);
+
+        double[] initial;
+        Vector given = p.getInitialWeights();
+        if (given != null) {
+            if (given.size() != topology.parameterCount()) {
+                throw new IllegalArgumentException("initialWeights has " + given.size() + " values; network "
+                        + topology + " needs " + topology.parameterCount());
+            }
+            initial = given.toArray();
+        } else {
+            initial = WeightInit.initialWeights(topology, p.getSeed());
+        }
+
+        TrainingResult result = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
+                .columns(featuresCol, labelCol)
+                .train(data, null, initial, listener);
+        return new NetworkFit(new TrainedNetwork(topology, result.weights(), standardizer, targets),
+                new FeedForwardTrainingSummary(result.history(), result.bestEpoch()));
+    }
+}
