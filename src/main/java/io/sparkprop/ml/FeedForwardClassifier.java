@@ -125,6 +125,18 @@ public class FeedForwardClassifier
         return (FeedForwardClassifier) set(ps.regParam, value);
     }
 
+    public FeedForwardClassifier setValidationFraction(double value) {
+        return (FeedForwardClassifier) set(ps.validationFraction, value);
+    }
+
+    public FeedForwardClassifier setValidationIndicatorCol(String value) {
+        return (FeedForwardClassifier) set(ps.validationIndicatorCol, value);
+    }
+
+    public FeedForwardClassifier setEarlyStoppingPatience(int value) {
+        return (FeedForwardClassifier) set(ps.earlyStoppingPatience, value);
+    }
+
     @Override
     public FeedForwardParamSet paramSet() {
         return ps;

@@ -36,6 +36,9 @@ public final class FeedForwardParamSet implements java.io.Serializable {
     final Param<Vector> initialWeights;
     final DoubleParam momentum;
     final DoubleParam regParam;
+    final DoubleParam validationFraction;
+    final Param<String> validationIndicatorCol;
+    final IntParam earlyStoppingPatience;
 
     FeedForwardParamSet(Params owner, boolean classifier) {
         hiddenLayers = new IntArrayParam(owner, "hiddenLayers",
@@ -67,6 +70,15 @@ public final class FeedForwardParamSet implements java.io.Serializable {
                 ParamValidators.inRange(0.0, 1.0, true, false));
         regParam = new DoubleParam(owner, "regParam", "L2 weight decay lambda (>= 0), on weights, not biases",
                 ParamValidators.gtEq(0.0));
+        validationFraction = new DoubleParam(owner, "validationFraction",
+                "share of the training rows held out (by the seed) to report validation loss and metric each"
+                        + " epoch; 0 = none. Ignored when validationIndicatorCol is set",
+                ParamValidators.inRange(0.0, 1.0, true, false));
+        validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
+                "name of a boolean column that marks validation rows (true) apart from training rows");
+        earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience",
+                "stop after this many epochs without a better validation metric and keep the best epoch's"
+                        + " weights; 0 = train all maxEpochs", ParamValidators.gtEq(0.0));
     }
 
     /** Sets every default on the owner; the training ones come from {@link TrainingConfig#DEFAULTS}. */
@@ -83,6 +95,8 @@ public final class FeedForwardParamSet implements java.io.Serializable {
         owner.setDefault(standardize, true);
         owner.setDefault(momentum, d.momentum());
         owner.setDefault(regParam, d.regParam());
+        owner.setDefault(validationFraction, 0.0);
+        owner.setDefault(earlyStoppingPatience, d.earlyStoppingPatience());
     }
 
     private static boolean isOneOf(String s, String... allowed) {

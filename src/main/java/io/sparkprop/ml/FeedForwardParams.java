@@ -100,6 +100,31 @@ public interface FeedForwardParams extends Params {
         return (Long) getOrDefault(seed());
     }
 
+    default DoubleParam validationFraction() {
+        return paramSet().validationFraction;
+    }
+
+    default Param<String> validationIndicatorCol() {
+        return paramSet().validationIndicatorCol;
+    }
+
+    default IntParam earlyStoppingPatience() {
+        return paramSet().earlyStoppingPatience;
+    }
+
+    default double getValidationFraction() {
+        return (Double) getOrDefault(validationFraction());
+    }
+
+    /** The validation indicator column if set, else null. */
+    default String getValidationIndicatorCol() {
+        return isDefined(validationIndicatorCol()) ? getOrDefault(validationIndicatorCol()) : null;
+    }
+
+    default int getEarlyStoppingPatience() {
+        return (Integer) getOrDefault(earlyStoppingPatience());
+    }
+
     default boolean getStandardize() {
         return (Boolean) getOrDefault(standardize());
     }
@@ -121,6 +146,7 @@ public interface FeedForwardParams extends Params {
     default TrainingConfig trainingConfig() {
         return TrainingConfig.DEFAULTS.withMaxEpochs(getMaxEpochs()).withBatchSize(getBatchSize())
                 .withStepSize(getStepSize()).withSeed(getSeed()).withOptimizer(getOptimizer())
-                .withMomentum(getMomentum(), false).withRegParam(getRegParam());
+                .withMomentum(getMomentum(), false).withRegParam(getRegParam())
+                .withEarlyStoppingPatience(getEarlyStoppingPatience());
     }
 }

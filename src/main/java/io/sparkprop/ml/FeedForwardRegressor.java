@@ -126,6 +126,18 @@ public class FeedForwardRegressor
         return (FeedForwardRegressor) set(ps.regParam, value);
     }
 
+    public FeedForwardRegressor setValidationFraction(double value) {
+        return (FeedForwardRegressor) set(ps.validationFraction, value);
+    }
+
+    public FeedForwardRegressor setValidationIndicatorCol(String value) {
+        return (FeedForwardRegressor) set(ps.validationIndicatorCol, value);
+    }
+
+    public FeedForwardRegressor setEarlyStoppingPatience(int value) {
+        return (FeedForwardRegressor) set(ps.earlyStoppingPatience, value);
+    }
+
     @Override
     public FeedForwardParamSet paramSet() {
         return ps;

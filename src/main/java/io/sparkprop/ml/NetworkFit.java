@@ -28,7 +28,25 @@ final class NetworkFit {
     static NetworkFit fit(Dataset<?> dataset, FeedForwardParams p, String featuresCol, String labelCol,
                           boolean classifier, TrainingListener listener) {
         @SuppressWarnings("unchecked")
-        Dataset<Row> data = (Dataset<Row>) dataset.select(featuresCol, labelCol);
+        Dataset<Row> all = (Dataset<Row>) dataset.toDF();
+        Dataset<Row> data;
+        Dataset<Row> validation = null;
+        String indicator = p.getValidationIndicatorCol();
+        if (indicator != null) {
+            if (!java.util.Arrays.asList(all.columns()).contains(indicator)) {
+                throw new IllegalArgumentException("no validationIndicatorCol '" + indicator + "' among "
+                        + java.util.Arrays.toString(all.columns()));
+            }
+            data = all.filter(functions.not(functions.col(indicator))).select(featuresCol, labelCol);
+            validation = all.filter(functions.col(indicator)).select(featuresCol, labelCol);
+        } else if (p.getValidationFraction() > 0) {
+            Dataset<Row>[] split = all.select(featuresCol, labelCol)
+                    .randomSplit(new double[] {1 - p.getValidationFraction(), p.getValidationFraction()}, p.getSeed());
+            data = split[0];
+            validation = split[1];
+        } else {
+            data = all.select(featuresCol, labelCol);
+        }
         java.util.List<Row> first = data.select(featuresCol).limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new IllegalArgumentException("training data has no rows");
@@ -90,7 +108,7 @@ final class NetworkFit {
 
         TrainingResult result = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
                 .columns(featuresCol, labelCol)
-                .train(data, null, initial, listener);
+                .train(data, validation, initial, listener);
         return new NetworkFit(new TrainedNetwork(topology, result.weights(), standardizer, targets),
                 new FeedForwardTrainingSummary(result.history(), result.bestEpoch()));
     }

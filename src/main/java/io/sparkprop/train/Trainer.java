@@ -14,10 +14,20 @@ import java.util.List;
 public final class Trainer {
     private final Topology topology;
     private final TrainingConfig config;
+    private final double targetScale;
 
     public Trainer(Topology topology, TrainingConfig config) {
+        this(topology, config, 1.0);
+    }
+
+    /**
+     * @param targetScale for a regression trained on targets divided by this scale, the factor that
+     *                    brings the validation RMSE back to the label's units
+     */
+    public Trainer(Topology topology, TrainingConfig config, double targetScale) {
         this.topology = topology;
         this.config = config;
+        this.targetScale = targetScale;
     }
 
     /**
@@ -103,12 +113,12 @@ public final class Trainer {
         return new TrainingResult(w, history, history.size());
     }
 
-    /** Accuracy for a classifier; RMSE per output value for a regression. */
+    /** Accuracy for a classifier; RMSE per output value, in the label's units, for a regression. */
     double metric(GradientSum s) {
         if (topology.isClassifier()) {
             return (double) s.correct() / s.count();
         }
-        return Math.sqrt(s.meanLoss() / topology.outputWidth());
+        return targetScale * Math.sqrt(s.meanLoss() / topology.outputWidth());
     }
 
     private void addWeightDecay(double[] w, double[] gradient) {

@@ -1,0 +1,111 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.ml.FeedForwardClassifier;
+import io.sparkprop.ml.FeedForwardRegressor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.param.Param;
+
+/**
+ * Every key a job's properties file may hold, with its default and meaning. The model and
+ * training keys are the ML params themselves (their docs and defaults come from the Param
+ * objects); the rest say where data comes from and where results go.
+ */
+final class ConfigKeys {
+    /** ML params a conf file may set, in the order the key table shows them. */
+    static final List<String> PARAM_KEYS = List.of("hiddenLayers", "activation", "loss", "optimizer", "stepSize",
+            "batchSize", "maxEpochs", "seed", "standardize", "momentum", "regParam", "validationFraction",
+            "earlyStoppingPatience");
+
+    record Key(String name, String defaultValue, String doc) {
+    }
+
+    static final Map<String, Key> JOB_KEYS = new LinkedHashMap<>();
+
+    static {
+        job("task", "classification", "classification (FeedForwardClassifier) or regression (FeedForwardRegressor)");
+        job("data.train", "(required)", "training data: a path Spark reads (local, hdfs://, s3a://), or bundled:NAME"
+                + " for a dataset in the jar (digits, breast_cancer, diabetes)");
+        job("data.test", "(none)", "test data; without it data.testFraction of the training rows is held out");
+        job("data.testFraction", "0.2", "share of the training rows held out (by the seed) as test data");
+        job("data.format", "(from the path)", "csv, libsvm, parquet or idx; by default guessed from the path");
+        job("data.label", "label", "the label column (CSV header name, Parquet column)");
+        job("data.features", "features", "a Parquet vector column to use as features, if there is one");
+        job("data.partitions", "0", "repartition the training data to this many partitions; 0 = as read");
+        job("output.model", "models/JOB", "where the model is saved (Spark ML layout); JOB is the conf file's name");
+        job("output.report", "reports/JOB", "where metrics.jsonl, the PNG charts and index.html go");
+    }
+
+    private ConfigKeys() {
+    }
+
+    private static void job(String name, String defaultValue, String doc) {
+        JOB_KEYS.put(name, new Key(name, defaultValue, doc));
+    }
+
+    static List<String> allNames() {
+        List<String> names = new ArrayList<>(JOB_KEYS.keySet());
+        names.addAll(PARAM_KEYS);
+        return names;
+    }
+
+    /** Every key with its default and doc, for --help-keys and README's table. */
+    static List<Key> all() {
+        List<Key> keys = new ArrayList<>(JOB_KEYS.values());
+        FeedForwardClassifier c = new FeedForwardClassifier();
+        FeedForwardRegressor r = new FeedForwardRegressor();
+        for (String name : PARAM_KEYS) {
+            Param<Object> p = c.getParam(name);
+            String def = c.getDefault(p).isDefined() ? show(c.getDefault(p).get()) : "(none)";
+            String doc = p.doc();
+            if (name.equals("loss")) {
+                doc = "classification: " + doc + "; regression: " + r.getParam(name).doc();
+                def = "crossEntropy (regression: quadratic)";
+            }
+            keys.add(new Key(name, def, doc));
+        }
+        return keys;
+    }
+
+    static String show(Object v) {
+        if (v instanceof int[] a) {
+            return java.util.Arrays.toString(a);
+        }
+        return String.valueOf(v);
+    }
+
+    /** The known key nearest to an unknown one, by edit distance ignoring case. */
+    static String nearest(String unknown) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : allNames()) {
+            int d = editDistance(unknown.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(subst, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,32 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.data.InputException;
+import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.LabeledFrame;
+import java.util.List;
+import org.apache.spark.ml.PredictionModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Data read for a saved model, checked against the width the model takes. */
+final class ModelInputs {
+    private ModelInputs() {
+    }
+
+    static LabeledFrame read(SparkSession spark, PredictionModel<Vector, ?> model, String path, String format,
+                             String labelCol) {
+        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES, model.numFeatures());
+        List<Row> first = input.frame().select(InputFormats.FEATURES).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new InputException(input.source() + ": no data rows");
+        }
+        int width = ((Vector) first.get(0).get(0)).size();
+        if (width != model.numFeatures()) {
+            throw new InputException(input.source() + ": rows have " + width + " features, the model takes "
+                    + model.numFeatures() + (input.hasLabel() ? "" : " (is the label column '" + labelCol
+                    + "' missing or named differently?)"));
+        }
+        return input;
+    }
+}

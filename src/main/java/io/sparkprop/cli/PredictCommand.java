@@ -1,0 +1,125 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.data.InputException;
+import io.sparkprop.ml.FeedForwardClassificationModel;
+import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.LabeledFrame;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PredictionModel;
+import org.apache.spark.ml.functions$;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Write the input columns plus prediction (and probability for a classifier): Parquet, or one"
+                + " CSV file when the output path ends in .csv (probability as probability_0, probability_1, ...).")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a model saved by train")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "PATH", description = "rows to predict")
+    String data;
+
+    @Option(names = "--output", required = true, paramLabel = "PATH", description = "where to write the predictions")
+    String output;
+
+    @Option(names = "--format", paramLabel = "F", description = "csv, libsvm, parquet or idx (default: from the path)")
+    String format;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        SparkSession spark = Sessions.get("sparkprop predict");
+        PredictionModel<Vector, ?> m = ModelFolder.load(spark, model);
+        LabeledFrame input = ModelInputs.read(spark, m, data, format, m.getLabelCol());
+        if (m instanceof FeedForwardClassificationModel c && input.hasLabel()) {
+            Evaluation.requireKnownLabels(input.frame(), input.labelCol(), c.numClasses(), input.source());
+        }
+        Dataset<Row> predicted = m.setFeaturesCol(InputFormats.FEATURES).transform(input.frame());
+        boolean csv = output.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        List<Column> columns = new ArrayList<>();
+        for (String name : input.inputColumns()) {
+            if (!csv || !(predicted.schema().apply(name).dataType() instanceof VectorUDT)) {
+                columns.add(functions.col(name));
+            }
+        }
+        columns.add(functions.col("prediction"));
+        boolean classifier = m instanceof FeedForwardClassificationModel;
+        if (classifier && csv) {
+            Column probs = functions$.MODULE$.vector_to_array(functions.col("probability"), "float64");
+            int k = ((FeedForwardClassificationModel) m).numClasses();
+            for (int j = 0; j < k; j++) {
+                columns.add(probs.getItem(j).as("probability_" + j));
+            }
+        } else if (classifier) {
+            columns.add(functions.col("probability"));
+        }
+        Dataset<Row> result = predicted.select(columns.toArray(new Column[0]));
+        long rows = write(spark, result, output, csv);
+        out.printf("%,d predictions written to %s%n", rows, output);
+        return 0;
+    }
+
+    /** Writes to a temporary sibling and renames it into place; a CSV becomes one file with a header. */
+    private static long write(SparkSession spark, Dataset<Row> result, String output, boolean csv) throws IOException {
+        Path target = new Path(output);
+        Path tmp = new Path(output + ".tmp-" + UUID.randomUUID());
+        FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try {
+            Dataset<Row> cached = result.cache();
+            long rows = cached.count();
+            if (csv) {
+                cached.coalesce(1).write().option("header", "true").csv(tmp.toString());
+                FileStatus[] parts = fs.globStatus(new Path(tmp, "part-*"));
+                if (parts == null || parts.length != 1) {
+                    throw new IOException("expected one CSV part file in " + tmp);
+                }
+                replace(fs, parts[0].getPath(), target);
+            } else {
+                cached.write().parquet(tmp.toString());
+                replace(fs, tmp, target);
+            }
+            cached.unpersist();
+            return rows;
+        } catch (IOException e) {
+            throw new InputException(output + ": cannot be written (" + e.getMessage() + ")", e);
+        } finally {
+            if (fs.exists(tmp)) {
+                fs.delete(tmp, true);
+            }
+        }
+    }
+
+    private static void replace(FileSystem fs, Path from, Path to) throws IOException {
+        if (fs.exists(to)) {
+            fs.delete(to, true);
+        }
+        Path parent = to.getParent();
+        if (parent != null && !fs.exists(parent)) {
+            fs.mkdirs(parent);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("could not rename " + from + " to " + to);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.train.EpochStats;
+import io.sparkprop.train.TrainingListener;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** One line per epoch: loss, training and validation metric, samples/s, elapsed time and ETA. */
+final class ProgressPrinter implements TrainingListener {
+    private final PrintWriter out;
+    private final boolean classification;
+    private final List<EpochStats> history = new ArrayList<>();
+    private long start;
+    private int maxEpochs;
+
+    ProgressPrinter(PrintWriter out, boolean classification) {
+        this.out = out;
+        this.classification = classification;
+    }
+
+    @Override
+    public void onStart(long rows, int stepsPerEpoch, int maxEpochs) {
+        this.start = System.nanoTime();
+        this.maxEpochs = maxEpochs;
+        out.printf(Locale.ROOT, "training on %,d rows: %d step%s an epoch, up to %d epochs%n", rows, stepsPerEpoch,
+                stepsPerEpoch == 1 ? "" : "s", maxEpochs);
+    }
+
+    @Override
+    public void onEpoch(EpochStats s, double[] weights) {
+        history.add(s);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double eta = elapsed / s.epoch() * (maxEpochs - s.epoch());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f", s.epoch(),
+                maxEpochs, s.trainLoss()));
+        if (classification) {
+            line.append(String.format(Locale.ROOT, "  train acc %.4f", s.trainAccuracy()));
+        }
+        if (s.hasValidation()) {
+            line.append(String.format(Locale.ROOT, "  val loss %.4f  val %s %.4f", s.validationLoss(),
+                    classification ? "acc" : "rmse", s.validationMetric()));
+        }
+        line.append(String.format(Locale.ROOT, "  %,.0f samples/s  elapsed %.1fs  ETA %.1fs",
+                s.samples() / s.seconds(), elapsed, eta));
+        out.println(line);
+        out.flush();
+    }
+
+    List<EpochStats> history() {
+        return history;
+    }
+}

@@ -1,0 +1,26 @@
+package io.sparkprop.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The SparkSession a command runs in: spark-submit's, or local mode on all cores bound to 127.0.0.1. */
+final class Sessions {
+    private Sessions() {
+    }
+
+    static SparkSession get(String appName) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        if (!conf.contains("spark.master")) {
+            builder.master("local[*]");
+        }
+        String master = conf.get("spark.master", "local[*]");
+        if (master.startsWith("local")) {
+            // Local mode serves nothing beyond this machine.
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        SparkSession spark = builder.getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+}

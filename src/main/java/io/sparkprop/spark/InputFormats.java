@@ -1,0 +1,287 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.data.IdxFile;
+import io.sparkprop.data.InputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the formats the command line takes into a {@link LabeledFrame}: {@code csv} (header row,
+ * every other column numeric), {@code libsvm}, {@code parquet} (a vector column or numeric
+ * columns) and {@code idx} (an images file and a labels file). Any path Spark reads works.
+ * Errors name the file, and for CSV the line and column.
+ */
+public final class InputFormats {
+    public static final List<String> FORMATS = List.of("csv", "libsvm", "parquet", "idx");
+    public static final String FEATURES = "features";
+    /** Prefix of a dataset shipped inside the jar, e.g. {@code bundled:digits}. */
+    public static final String BUNDLED = "bundled:";
+    public static final List<String> BUNDLED_NAMES = List.of("digits", "breast_cancer", "diabetes");
+
+    private InputFormats() {
+    }
+
+    /** The format a path's name suggests, or csv. */
+    public static String guess(String path) {
+        String p = path.toLowerCase(Locale.ROOT);
+        if (p.contains("idx3-ubyte") || p.contains("idx1-ubyte")) {
+            return "idx";
+        }
+        if (p.endsWith(".parquet")) {
+            return "parquet";
+        }
+        if (p.endsWith(".libsvm") || p.endsWith(".svm")) {
+            return "libsvm";
+        }
+        return "csv";
+    }
+
+    /**
+     * @param format      one of {@link #FORMATS}, or null to guess from the path
+     * @param numFeatures the width the features must have, or -1 to take it from the data
+     */
+    public static LabeledFrame read(SparkSession spark, String path, String format, String labelCol,
+                                    String featuresCol, int numFeatures) {
+        String f = format == null || format.isBlank() ? guess(path) : format.trim().toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(f)) {
+            throw new InputException("unknown data format '" + format + "'; expected one of " + FORMATS);
+        }
+        if (path.startsWith(BUNDLED)) {
+            return bundled(spark, path.substring(BUNDLED.length()), labelCol);
+        }
+        if (!f.equals("idx")) {
+            requireExists(spark, path);
+        }
+        return switch (f) {
+            case "csv" -> csv(spark, path, labelCol);
+            case "libsvm" -> libsvm(spark, path, labelCol, numFeatures);
+            case "parquet" -> parquet(spark, path, labelCol, featuresCol);
+            default -> idx(spark, path, labelCol);
+        };
+    }
+
+    static void requireExists(SparkSession spark, String path) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(p)) {
+                throw new InputException(path + ": no such file or folder");
+            }
+            if (fs.getContentSummary(p).getLength() == 0) {
+                throw new InputException(path + ": empty file");
+            }
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A CSV shipped in the jar: read on the driver and parallelized, so executors need no file. */
+    private static LabeledFrame bundled(SparkSession spark, String name, String labelCol) {
+        InputStream in = InputFormats.class.getResourceAsStream("/datasets/" + name + ".csv");
+        if (in == null) {
+            throw new InputException("no bundled dataset '" + name + "'; bundled: " + BUNDLED_NAMES);
+        }
+        List<String> lines;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            lines = reader.lines().toList();
+        } catch (IOException e) {
+            throw new InputException(BUNDLED + name + ": " + e.getMessage(), e);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return csv(spark, jsc.parallelize(lines, Math.max(2, jsc.defaultParallelism())), BUNDLED + name, labelCol);
+    }
+
+    private static LabeledFrame csv(SparkSession spark, String path, String labelCol) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return csv(spark, jsc.textFile(path), path, labelCol);
+    }
+
+    private static LabeledFrame csv(SparkSession spark, JavaRDD<String> lines, String path, String labelCol) {
+        List<String> first = lines.take(1);
+        if (first.isEmpty() || first.get(0).isBlank()) {
+            throw new InputException(path + ": empty file, expected a header row");
+        }
+        String header = first.get(0);
+        String[] names = Arrays.stream(header.split(",", -1)).map(String::trim).toArray(String[]::new);
+        for (String n : names) {
+            if (n.isEmpty()) {
+                throw new InputException(path + ": the header has an empty column name: " + header);
+            }
+        }
+        int labelAt = Arrays.asList(names).indexOf(labelCol);
+        String source = path;
+        JavaRDD<Row> rows = lines.zipWithIndex()
+                .filter(t -> !t._1().isBlank() && !t._1().equals(header))
+                .map(t -> parseCsvLine(t._1(), t._2() + 1, names, labelAt, source));
+        StructType schema = new StructType();
+        for (String n : names) {
+            schema = schema.add(n, DataTypes.DoubleType, false);
+        }
+        schema = schema.add(FEATURES, new VectorUDT(), false);
+        Dataset<Row> frame = spark.createDataFrame(rows, schema);
+        return new LabeledFrame(frame, path, labelCol, labelAt >= 0, List.of(names));
+    }
+
+    static Row parseCsvLine(String line, long lineNo, String[] names, int labelAt, String source) {
+        String[] cells = line.split(",", -1);
+        if (cells.length != names.length) {
+            throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
+                    + names.length);
+        }
+        Object[] values = new Object[names.length + 1];
+        double[] features = new double[labelAt >= 0 ? names.length - 1 : names.length];
+        for (int i = 0, k = 0; i < cells.length; i++) {
+            String cell = cells[i].trim();
+            double v;
+            try {
+                v = Double.parseDouble(cell);
+            } catch (NumberFormatException e) {
+                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': '" + cell
+                        + "' is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': " + cell
+                        + " is not a finite number");
+            }
+            values[i] = v;
+            if (i != labelAt) {
+                features[k++] = v;
+            }
+        }
+        values[names.length] = Vectors.dense(features);
+        return RowFactory.create(values);
+    }
+
+    private static LabeledFrame libsvm(SparkSession spark, String path, String labelCol, int numFeatures) {
+        var reader = spark.read().format("libsvm");
+        if (numFeatures > 0) {
+            reader = reader.option("numFeatures", numFeatures);
+        }
+        Dataset<Row> frame;
+        try {
+            frame = reader.load(path);
+        } catch (Exception e) {
+            throw new InputException(path + ": not readable as libsvm (" + firstLine(e) + ")", e);
+        }
+        if (!labelCol.equals("label")) {
+            frame = frame.withColumnRenamed("label", labelCol);
+        }
+        return new LabeledFrame(frame, path, labelCol, true, List.of(labelCol));
+    }
+
+    private static LabeledFrame parquet(SparkSession spark, String path, String labelCol, String featuresCol) {
+        Dataset<Row> raw;
+        try {
+            raw = spark.read().parquet(path);
+        } catch (Exception e) {
+            throw new InputException(path + ": not readable as Parquet (" + firstLine(e) + ")", e);
+        }
+        StructType schema = raw.schema();
+        List<String> names = Arrays.asList(schema.fieldNames());
+        boolean hasLabel = names.contains(labelCol);
+        if (hasLabel && !(schema.apply(labelCol).dataType() instanceof NumericType)) {
+            throw new InputException(path + ": label column '" + labelCol + "' is "
+                    + schema.apply(labelCol).dataType().simpleString() + ", not numeric");
+        }
+        if (names.contains(featuresCol) && schema.apply(featuresCol).dataType() instanceof VectorUDT) {
+            Dataset<Row> frame = featuresCol.equals(FEATURES) ? raw : raw.withColumn(FEATURES, raw.col(featuresCol));
+            return new LabeledFrame(frame, path, labelCol, hasLabel, names);
+        }
+        List<String> inputs = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            if (field.name().equals(labelCol)) {
+                continue;
+            }
+            if (!(field.dataType() instanceof NumericType)) {
+                throw new InputException(path + ": column '" + field.name() + "' is " + field.dataType().simpleString()
+                        + "; features must be numeric columns or a vector column '" + featuresCol + "'");
+            }
+            inputs.add(field.name());
+        }
+        Dataset<Row> frame = new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol(FEATURES)
+                .setHandleInvalid("error").transform(raw);
+        if (hasLabel) {
+            frame = frame.withColumn(labelCol, functions.col(labelCol).cast("double"));
+        }
+        return new LabeledFrame(frame, path, labelCol, hasLabel, names);
+    }
+
+    /**
+     * {@code images} or {@code images,labels}; without the labels path, it is the images path with
+     * "images-idx3" replaced by "labels-idx1" (the MNIST naming).
+     */
+    private static LabeledFrame idx(SparkSession spark, String path, String labelCol) {
+        String[] parts = path.split(",");
+        String imagesPath = parts[0].trim();
+        String labelsPath = parts.length > 1 ? parts[1].trim() : imagesPath.replace("images-idx3", "labels-idx1");
+        if (labelsPath.equals(imagesPath)) {
+            throw new InputException(path + ": give the IDX labels file too, as 'images-file,labels-file'");
+        }
+        requireExists(spark, imagesPath);
+        requireExists(spark, labelsPath);
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        IdxFile images = readIdx(imagesPath, conf, 3);
+        IdxFile labels = readIdx(labelsPath, conf, 1);
+        if (images.count() != labels.count()) {
+            throw new InputException(imagesPath + " holds " + images.count() + " images but " + labelsPath + " holds "
+                    + labels.count() + " labels");
+        }
+        int size = images.itemSize();
+        List<byte[]> items = new ArrayList<>(images.count());
+        for (int i = 0; i < images.count(); i++) {
+            byte[] item = new byte[size + 1]; // pixels, then the label: bytes travel 8x lighter than doubles
+            System.arraycopy(images.values(), i * size, item, 0, size);
+            item[size] = (byte) labels.label(i);
+            items.add(item);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> rows = jsc.parallelize(items, Math.max(jsc.defaultParallelism(), 1)).map(item -> {
+            double[] pixels = new double[item.length - 1];
+            for (int j = 0; j < pixels.length; j++) {
+                pixels[j] = item[j] & 0xFF;
+            }
+            return RowFactory.create(Vectors.dense(pixels), (double) (item[item.length - 1] & 0xFF));
+        });
+        StructType schema = new StructType().add(FEATURES, new VectorUDT(), false)
+                .add(labelCol, DataTypes.DoubleType, false);
+        return new LabeledFrame(spark.createDataFrame(rows, schema), imagesPath, labelCol, true,
+                List.of(labelCol, FEATURES));
+    }
+
+    private static IdxFile readIdx(String path, Configuration conf, int dims) {
+        Path p = new Path(path);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return IdxFile.read(in, path, dims);
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
