@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> metrics;
         String text;
         if (m instanceof FeedForwardClassificationModel c) {
-            Evaluation.requireKnownLabels(input.frame(), labelCol, c.numClasses(), input.source());
+            Evaluation.requireClassLabels(input, c.numClasses());
             Evaluation.Classification e = Evaluation.classification(predictions, labelCol, c.numClasses());
             metrics = e.toMap();
             text = e.toText();

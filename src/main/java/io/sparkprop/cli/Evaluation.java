@@ -1,6 +1,7 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
+import io.sparkprop.spark.LabeledFrame;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,16 +92,34 @@ final class Evaluation {
         }
     }
 
-    /** Fails, naming the first such row, when a label is not a class 0..K-1 the model knows. */
-    static void requireKnownLabels(Dataset<Row> data, String labelCol, int classes, String source) {
+    /**
+     * Fails when a label is not a whole number in 0..classes-1 (any whole number >= 0 when
+     * classes is 0), naming the value and, for CSV, the first such line.
+     */
+    static void requireClassLabels(LabeledFrame data, int classes) {
+        String labelCol = data.labelCol();
         var label = functions.col(labelCol);
-        Dataset<Row> bad = data.filter(label.isNull().or(label.lt(0)).or(label.geq(classes))
-                .or(label.notEqual(functions.floor(label))));
+        var wrong = label.isNull().or(label.lt(0)).or(label.notEqual(functions.floor(label)));
+        if (classes > 0) {
+            wrong = wrong.or(label.geq(classes));
+        }
+        Dataset<Row> bad = data.frame().filter(wrong);
+        String where = "";
+        if (data.hasLineNumbers()) {
+            Row first = bad.agg(functions.min(LabeledFrame.LINE)).first();
+            if (first.isNullAt(0)) {
+                return;
+            }
+            long line = first.getLong(0);
+            bad = bad.filter(functions.col(LabeledFrame.LINE).equalTo(line));
+            where = "line " + line + ", ";
+        }
         List<Row> first = bad.select(labelCol).limit(1).collectAsList();
         if (!first.isEmpty()) {
             Object v = first.get(0).get(0);
-            throw new InputException(source + ": label " + v + " in column '" + labelCol
-                    + "' is not a class the model knows (0.." + (classes - 1) + ")");
+            throw new InputException(data.source() + ": " + where + "label " + v + " in column '" + labelCol + "' is "
+                    + (classes > 0 ? "not a class the model knows (0.." + (classes - 1) + ")"
+                    : "not a class label (a whole number 0, 1, 2, ...)"));
         }
     }
 

@@ -142,7 +142,7 @@ final class JobConfig {
     /** Sets every ML param the file names on the estimator, converting and checking each value. */
     void applyTo(Params estimator) {
         for (String key : ConfigKeys.PARAM_KEYS) {
-            if (!has(key)) {
+            if (!values.containsKey(key)) {
                 continue;
             }
             Param<Object> param = estimator.getParam(key);

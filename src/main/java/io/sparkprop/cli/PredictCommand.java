@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
         PredictionModel<Vector, ?> m = ModelFolder.load(spark, model);
         LabeledFrame input = ModelInputs.read(spark, m, data, format, m.getLabelCol());
         if (m instanceof FeedForwardClassificationModel c && input.hasLabel()) {
-            Evaluation.requireKnownLabels(input.frame(), input.labelCol(), c.numClasses(), input.source());
+            Evaluation.requireClassLabels(input, c.numClasses());
         }
         Dataset<Row> predicted = m.setFeaturesCol(InputFormats.FEATURES).transform(input.frame());
         boolean csv = output.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");

@@ -10,7 +10,8 @@ final class Sessions {
 
     static SparkSession get(String appName) {
         SparkConf conf = new SparkConf();
-        SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        SparkSession.Builder builder = SparkSession.builder().appName(appName)
+                .config("spark.sql.debug.maxToStringFields", "1000"); // wide CSVs: no plan-truncation warning
         if (!conf.contains("spark.master")) {
             builder.master("local[*]");
         }

@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.ml.FeedForwardClassifier;
+import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.ml.FeedForwardRegressionModel;
 import io.sparkprop.ml.FeedForwardRegressor;
 import io.sparkprop.nn.Backprop;
@@ -73,13 +74,30 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException(input.source() + ": no label column '" + label + "' among "
                     + input.inputColumns() + " (set data.label)");
         }
-        long seed = classification ? classifier.getSeed() : regressor.getSeed();
         Dataset<Row> all = input.frame();
         if (job.getInt("data.partitions") > 0) {
             all = all.repartition(job.getInt("data.partitions"));
         }
+        all = all.persist(StorageLevel.MEMORY_AND_DISK()); // files are parsed once, not once per check
+        try {
+            return train(job, input, all, classification ? classifier : regressor, modelPath, reportPath, spark, out);
+        } finally {
+            all.unpersist(false);
+        }
+    }
+
+    private int train(JobConfig job, LabeledFrame input, Dataset<Row> all, FeedForwardParams estimator,
+                      String modelPath, String reportPath, SparkSession spark, PrintWriter out) {
+        boolean classification = job.isClassification();
+        String label = input.labelCol();
+        if (classification) {
+            Evaluation.requireClassLabels(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
+                    input.hasLineNumbers()), 0);
+        }
+        long seed = estimator.getSeed();
         Dataset<Row> train;
         Dataset<Row> test;
+        LabeledFrame testInput = null;
         if (job.has("data.test")) {
             train = all;
             LabeledFrame t = InputFormats.read(spark, job.get("data.test"), job.get("data.format"), label,
@@ -88,71 +106,71 @@ final class TrainCommand implements Callable<Integer> {
                 throw new InputException(t.source() + ": no label column '" + label + "' among " + t.inputColumns());
             }
             test = t.frame();
+            testInput = t;
         } else {
             double f = job.getDouble("data.testFraction");
             Dataset<Row>[] split = all.randomSplit(new double[] {1 - f, f}, seed);
             train = split[0];
             test = f > 0 ? split[1] : null;
         }
-        train = train.select(InputFormats.FEATURES, label).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            long rows = train.count();
-            if (rows == 0) {
-                throw new InputException(input.source() + ": no data rows to train on");
-            }
-            int features = ((org.apache.spark.ml.linalg.Vector) train.first().get(0)).size();
-            String classes = "";
-            if (classification) {
-                Row max = train.agg(functions.max(label)).first();
-                classes = String.format(Locale.ROOT, " | %d classes", (int) ((Number) max.get(0)).doubleValue() + 1);
-            }
-            out.printf(Locale.ROOT, "sparkprop train %s | BLAS %s | master %s | %,d training rows%s | %d features%s"
-                            + " | %d partitions%n", job.name(), blasDescription(), spark.sparkContext().master(), rows,
-                    test == null ? "" : job.has("data.test") ? ", test from " + job.get("data.test")
-                            : String.format(Locale.ROOT, " (%.0f%% held out for test)", 100 * job.getDouble("data.testFraction")),
-                    features, classes, train.rdd().getNumPartitions());
-            out.flush();
-
-            ProgressPrinter progress = new ProgressPrinter(out, classification);
-            Map<String, Object> testMetrics;
-            long[][] confusion = null;
-            List<EpochStats> history;
-            if (classification) {
-                FeedForwardClassificationModel model = classifier.setFeaturesCol(InputFormats.FEATURES)
-                        .setLabelCol(label).setTrainingListener(progress).fit(train);
-                history = model.summary().epochs();
-                if (test != null) {
-                    Evaluation.requireKnownLabels(test, label, model.numClasses(), "test data");
-                    Evaluation.Classification m = Evaluation.classification(model.transform(test), label,
-                            model.numClasses());
-                    out.print("test: " + m.toText());
-                    testMetrics = m.toMap();
-                    confusion = m.confusion();
-                } else {
-                    testMetrics = Map.of();
-                }
-                ModelFolder.save(spark, model, modelPath);
-            } else {
-                FeedForwardRegressionModel model = regressor.setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
-                        .setTrainingListener(progress).fit(train);
-                history = model.summary().epochs();
-                if (test != null) {
-                    Evaluation.Regression m = Evaluation.regression(model.transform(test), label);
-                    out.print("test: " + m.toText());
-                    testMetrics = m.toMap();
-                } else {
-                    testMetrics = Map.of();
-                }
-                ModelFolder.save(spark, model, modelPath);
-            }
-            Path report = Path.of(reportPath);
-            new TrainingReport("sparkprop " + job.name(), history, classification, testMetrics, confusion)
-                    .write(report);
-            out.printf("model saved to %s%nreport: %s%n", modelPath, report.resolve("index.html"));
-            return 0;
-        } finally {
-            train.unpersist(false);
+        train = train.select(InputFormats.FEATURES, label);
+        long rows = train.count();
+        if (rows == 0) {
+            throw new InputException(input.source() + ": no data rows to train on");
         }
+        int features = ((org.apache.spark.ml.linalg.Vector) train.first().get(0)).size();
+        String classes = "";
+        if (classification) {
+            Row max = train.agg(functions.max(label)).first();
+            classes = String.format(Locale.ROOT, " | %d classes", (int) ((Number) max.get(0)).doubleValue() + 1);
+        }
+        out.printf(Locale.ROOT, "sparkprop train %s | BLAS %s | master %s | %,d training rows%s | %d features%s"
+                        + " | %d partitions%n", job.name(), blasDescription(), spark.sparkContext().master(), rows,
+                test == null ? "" : job.has("data.test") ? ", test from " + job.get("data.test")
+                        : String.format(Locale.ROOT, " (%.0f%% held out for test)", 100 * job.getDouble("data.testFraction")),
+                features, classes, train.rdd().getNumPartitions());
+        out.flush();
+
+        ProgressPrinter progress = new ProgressPrinter(out, classification);
+        Map<String, Object> testMetrics;
+        long[][] confusion = null;
+        List<EpochStats> history;
+        if (estimator instanceof FeedForwardClassifier classifier) {
+            FeedForwardClassificationModel model = classifier.setFeaturesCol(InputFormats.FEATURES)
+                    .setLabelCol(label).setTrainingListener(progress).fit(train);
+            history = model.summary().epochs();
+            if (test != null) {
+                if (testInput != null) {
+                    Evaluation.requireClassLabels(testInput, model.numClasses());
+                }
+                Evaluation.Classification m = Evaluation.classification(model.transform(test), label,
+                        model.numClasses());
+                out.print("test: " + m.toText());
+                testMetrics = m.toMap();
+                confusion = m.confusion();
+            } else {
+                testMetrics = Map.of();
+            }
+            ModelFolder.save(spark, model, modelPath);
+        } else {
+            FeedForwardRegressor regressor = (FeedForwardRegressor) estimator;
+            FeedForwardRegressionModel model = regressor.setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
+                    .setTrainingListener(progress).fit(train);
+            history = model.summary().epochs();
+            if (test != null) {
+                Evaluation.Regression m = Evaluation.regression(model.transform(test), label);
+                out.print("test: " + m.toText());
+                testMetrics = m.toMap();
+            } else {
+                testMetrics = Map.of();
+            }
+            ModelFolder.save(spark, model, modelPath);
+        }
+        Path report = Path.of(reportPath);
+        new TrainingReport("sparkprop " + job.name(), history, classification, testMetrics, confusion)
+                .write(report);
+        out.printf("model saved to %s%nreport: %s%n", modelPath, report.resolve("index.html"));
+        return 0;
     }
 
     static String blasDescription() {

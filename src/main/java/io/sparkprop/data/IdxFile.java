@@ -47,6 +47,35 @@ public record IdxFile(String name, int[] dims, byte[] values) {
      * @param expectedDims 3 for images, 1 for labels
      */
     public static IdxFile read(InputStream raw, String name, int expectedDims) throws IOException {
+        DataInputStream data = open(raw);
+        int[] dims = readHeader(data, name, expectedDims);
+        long total = 1;
+        for (int d : dims) {
+            total *= d;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new InputException(name + ": " + total + " values are more than one IDX read can hold");
+        }
+        byte[] values = new byte[(int) total];
+        int read;
+        try {
+            read = data.readNBytes(values, 0, values.length);
+        } catch (EOFException e) { // a gzip stream cut short
+            throw new InputException(name + ": truncated IDX file: the compressed data ends early");
+        }
+        if (read < values.length) {
+            throw new InputException(name + ": truncated IDX file: the header promises " + total + " values, found "
+                    + read);
+        }
+        return new IdxFile(name, dims, values);
+    }
+
+    /** Reads and checks only the header: the dimensions, first the item count. */
+    public static int[] header(InputStream raw, String name, int expectedDims) throws IOException {
+        return readHeader(open(raw), name, expectedDims);
+    }
+
+    private static DataInputStream open(InputStream raw) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
         buffered.mark(2);
         int b0 = buffered.read();
@@ -54,7 +83,10 @@ public record IdxFile(String name, int[] dims, byte[] values) {
         buffered.reset();
         InputStream in = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(buffered), 1 << 16)
                 : buffered;
-        DataInputStream data = new DataInputStream(in);
+        return new DataInputStream(in);
+    }
+
+    private static int[] readHeader(DataInputStream data, String name, int expectedDims) throws IOException {
         int magic;
         try {
             magic = data.readInt();
@@ -72,32 +104,16 @@ public record IdxFile(String name, int[] dims, byte[] values) {
                     + " are the images and labels files swapped?");
         }
         int[] dims = new int[ndims];
-        long total = 1;
         try {
             for (int i = 0; i < ndims; i++) {
                 dims[i] = data.readInt();
                 if (dims[i] <= 0) {
                     throw new InputException(name + ": dimension " + i + " is " + dims[i]);
                 }
-                total *= dims[i];
             }
         } catch (EOFException e) {
             throw new InputException(name + ": truncated IDX header");
         }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new InputException(name + ": " + total + " values are more than one IDX read can hold");
-        }
-        byte[] values = new byte[(int) total];
-        int read;
-        try {
-            read = data.readNBytes(values, 0, values.length);
-        } catch (EOFException e) { // a gzip stream cut short
-            throw new InputException(name + ": truncated IDX file: the compressed data ends early");
-        }
-        if (read < values.length) {
-            throw new InputException(name + ": truncated IDX file: the header promises " + total + " values, found "
-                    + read);
-        }
-        return new IdxFile(name, dims, values);
+        return dims;
     }
 }

@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Reads the formats the command line takes into a {@link LabeledFrame}: {@code csv} (header row,
@@ -96,21 +97,26 @@ public final class InputFormats {
         }
     }
 
-    /** A CSV shipped in the jar: read on the driver and parallelized, so executors need no file. */
+    /**
+     * A CSV shipped in the jar, read from the classpath by the task itself (executors have the
+     * jar) and spread over the default parallelism.
+     */
     private static LabeledFrame bundled(SparkSession spark, String name, String labelCol) {
-        InputStream in = InputFormats.class.getResourceAsStream("/datasets/" + name + ".csv");
-        if (in == null) {
+        String resource = "/datasets/" + name + ".csv";
+        if (InputFormats.class.getResource(resource) == null) {
             throw new InputException("no bundled dataset '" + name + "'; bundled: " + BUNDLED_NAMES);
         }
-        List<String> lines;
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            lines = reader.lines().toList();
-        } catch (IOException e) {
-            throw new InputException(BUNDLED + name + ": " + e.getMessage(), e);
-        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return csv(spark, jsc.parallelize(lines, Math.max(2, jsc.defaultParallelism())), BUNDLED + name, labelCol);
+        int slices = Math.max(2, jsc.defaultParallelism());
+        JavaRDD<String> lines = sliceIndices(jsc, slices).flatMap(slice -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    InputFormats.class.getResourceAsStream(resource), java.nio.charset.StandardCharsets.UTF_8))) {
+                List<String> all = reader.lines().toList();
+                return all.subList(sliceStart(slice, slices, all.size()), sliceStart(slice + 1, slices, all.size()))
+                        .iterator();
+            }
+        });
+        return csv(spark, lines, BUNDLED + name, labelCol);
     }
 
     private static LabeledFrame csv(SparkSession spark, String path, String labelCol) {
@@ -139,9 +145,9 @@ public final class InputFormats {
         for (String n : names) {
             schema = schema.add(n, DataTypes.DoubleType, false);
         }
-        schema = schema.add(FEATURES, new VectorUDT(), false);
+        schema = schema.add(FEATURES, new VectorUDT(), false).add(LabeledFrame.LINE, DataTypes.LongType, false);
         Dataset<Row> frame = spark.createDataFrame(rows, schema);
-        return new LabeledFrame(frame, path, labelCol, labelAt >= 0, List.of(names));
+        return new LabeledFrame(frame, path, labelCol, labelAt >= 0, List.of(names), true);
     }
 
     static Row parseCsvLine(String line, long lineNo, String[] names, int labelAt, String source) {
@@ -150,7 +156,7 @@ public final class InputFormats {
             throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
                     + names.length);
         }
-        Object[] values = new Object[names.length + 1];
+        Object[] values = new Object[names.length + 2];
         double[] features = new double[labelAt >= 0 ? names.length - 1 : names.length];
         for (int i = 0, k = 0; i < cells.length; i++) {
             String cell = cells[i].trim();
@@ -171,6 +177,7 @@ public final class InputFormats {
             }
         }
         values[names.length] = Vectors.dense(features);
+        values[names.length + 1] = lineNo;
         return RowFactory.create(values);
     }
 
@@ -188,7 +195,7 @@ public final class InputFormats {
         if (!labelCol.equals("label")) {
             frame = frame.withColumnRenamed("label", labelCol);
         }
-        return new LabeledFrame(frame, path, labelCol, true, List.of(labelCol));
+        return new LabeledFrame(frame, path, labelCol, true, List.of(labelCol), false);
     }
 
     private static LabeledFrame parquet(SparkSession spark, String path, String labelCol, String featuresCol) {
@@ -207,7 +214,7 @@ public final class InputFormats {
         }
         if (names.contains(featuresCol) && schema.apply(featuresCol).dataType() instanceof VectorUDT) {
             Dataset<Row> frame = featuresCol.equals(FEATURES) ? raw : raw.withColumn(FEATURES, raw.col(featuresCol));
-            return new LabeledFrame(frame, path, labelCol, hasLabel, names);
+            return new LabeledFrame(frame, path, labelCol, hasLabel, names, false);
         }
         List<String> inputs = new ArrayList<>();
         for (StructField field : schema.fields()) {
@@ -225,7 +232,7 @@ public final class InputFormats {
         if (hasLabel) {
             frame = frame.withColumn(labelCol, functions.col(labelCol).cast("double"));
         }
-        return new LabeledFrame(frame, path, labelCol, hasLabel, names);
+        return new LabeledFrame(frame, path, labelCol, hasLabel, names, false);
     }
 
     /**
@@ -242,32 +249,58 @@ public final class InputFormats {
         requireExists(spark, imagesPath);
         requireExists(spark, labelsPath);
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        IdxFile images = readIdx(imagesPath, conf, 3);
-        IdxFile labels = readIdx(labelsPath, conf, 1);
-        if (images.count() != labels.count()) {
-            throw new InputException(imagesPath + " holds " + images.count() + " images but " + labelsPath + " holds "
-                    + labels.count() + " labels");
-        }
-        int size = images.itemSize();
-        List<byte[]> items = new ArrayList<>(images.count());
-        for (int i = 0; i < images.count(); i++) {
-            byte[] item = new byte[size + 1]; // pixels, then the label: bytes travel 8x lighter than doubles
-            System.arraycopy(images.values(), i * size, item, 0, size);
-            item[size] = (byte) labels.label(i);
-            items.add(item);
+        int[] imageDims = idxHeader(imagesPath, conf, 3);
+        int[] labelDims = idxHeader(labelsPath, conf, 1);
+        if (imageDims[0] != labelDims[0]) {
+            throw new InputException(imagesPath + " holds " + imageDims[0] + " images but " + labelsPath + " holds "
+                    + labelDims[0] + " labels");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = jsc.parallelize(items, Math.max(jsc.defaultParallelism(), 1)).map(item -> {
-            double[] pixels = new double[item.length - 1];
-            for (int j = 0; j < pixels.length; j++) {
-                pixels[j] = item[j] & 0xFF;
+        SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+        int slices = Math.max(jsc.defaultParallelism(), 1);
+        JavaRDD<Row> rows = sliceIndices(jsc, slices).flatMap(slice -> {
+            IdxFile images = readIdx(imagesPath, hadoop.value(), 3);
+            IdxFile labels = readIdx(labelsPath, hadoop.value(), 1);
+            int from = sliceStart(slice, slices, images.count());
+            int to = sliceStart(slice + 1, slices, images.count());
+            List<Row> out = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                double[] pixels = new double[images.itemSize()];
+                images.item(i, pixels);
+                out.add(RowFactory.create(Vectors.dense(pixels), (double) labels.label(i)));
             }
-            return RowFactory.create(Vectors.dense(pixels), (double) (item[item.length - 1] & 0xFF));
+            return out.iterator();
         });
         StructType schema = new StructType().add(FEATURES, new VectorUDT(), false)
                 .add(labelCol, DataTypes.DoubleType, false);
         return new LabeledFrame(spark.createDataFrame(rows, schema), imagesPath, labelCol, true,
-                List.of(labelCol, FEATURES));
+                List.of(labelCol, FEATURES), false);
+    }
+
+    /**
+     * Partitions 0..slices-1, each holding only its index. Sources read in the task, slice by slice,
+     * rather than parallelizing their rows: a parallelized collection rides inside its partitions
+     * with every later task over the rows, cached or not.
+     */
+    private static JavaRDD<Integer> sliceIndices(JavaSparkContext jsc, int slices) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            indices.add(i);
+        }
+        return jsc.parallelize(indices, slices);
+    }
+
+    static int sliceStart(int slice, int slices, int n) {
+        return (int) ((long) slice * n / slices);
+    }
+
+    private static int[] idxHeader(String path, Configuration conf, int dims) {
+        Path p = new Path(path);
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            return IdxFile.header(in, path, dims);
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot be read (" + e.getMessage() + ")", e);
+        }
     }
 
     private static IdxFile readIdx(String path, Configuration conf, int dims) {
