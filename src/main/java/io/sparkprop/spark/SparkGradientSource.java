@@ -58,7 +58,10 @@ public final class SparkGradientSource implements GradientSource {
             JavaRDD<GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
                 ShardWorkspace ws = ExecutorWorkspaces.get(t, cols);
                 GradientSum sum = new GradientSum(t.parameterCount());
-                new Shard(drain(blocks)).accumulate(bc.value(), step, partition, ws, sum);
+                Shard shard = new Shard(drain(blocks));
+                long start = System.nanoTime();
+                shard.accumulate(bc.value(), step, partition, ws, sum);
+                sum.recordComputeNanos(System.nanoTime() - start);
                 return List.of(sum).iterator();
             }, true);
             return partials.treeAggregate(new GradientSum(t.parameterCount()),

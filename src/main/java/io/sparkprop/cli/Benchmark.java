@@ -1,0 +1,246 @@
+package io.sparkprop.cli;
+
+import dev.ludovic.netlib.blas.BLAS;
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Backprop;
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.nn.WeightInit;
+import io.sparkprop.optim.GradientDescent;
+import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.SparkGradientSource;
+import io.sparkprop.spark.SparkTrainer;
+import io.sparkprop.spark.TrainingBlocks;
+import io.sparkprop.train.Step;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.feature.ElementwiseProduct;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * One Spark application that measures, over the same cached data and BLAS: sparkprop's and
+ * Spark MLP's seconds per full-batch iteration (interleaved rounds, so noise hits both), the
+ * dgemm rate of the shapes an iteration uses (run as Spark tasks, one per core), the share of a
+ * mini-batch step spent outside forward/backward, and the time to load data into cached blocks.
+ */
+final class Benchmark {
+    static final String FASHION = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    static final int[] LAYERS = {784, 256, 10};
+    static final double STEP_SIZE = 0.03;
+
+    private final SparkSession spark;
+    private final PrintWriter out;
+
+    Benchmark(SparkSession spark, PrintWriter out) {
+        this.spark = spark;
+        this.out = out;
+    }
+
+    Map<String, Object> run(String dataName, int syntheticRows, int iterations, int rounds, int batchSteps) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        boolean fashion = dataName.equals("fashion-mnist") && Files.exists(Path.of(FASHION));
+        if (dataName.equals("fashion-mnist") && !fashion) {
+            out.println("Fashion-MNIST not found at " + FASHION + " (apt-get install dataset-fashion-mnist);"
+                    + " using synthetic data of the same shape");
+        }
+        Dataset<Row> data = (fashion ? fashion() : synthetic(jsc, syntheticRows)).persist(StorageLevel.MEMORY_AND_DISK());
+        long rows = data.count();
+        json.put("date", java.time.LocalDate.now().toString());
+        json.put("data", fashion ? "fashion-mnist" : "synthetic");
+        json.put("rows", rows);
+        json.put("master", spark.sparkContext().master());
+        json.put("cores", jsc.defaultParallelism());
+        json.put("blas", Backprop.blasName());
+        json.put("openblasThreads", System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
+        json.put("network", "784-256-10 sigmoid, softmax + cross-entropy, full-batch gd, stepSize " + STEP_SIZE);
+        out.printf(Locale.ROOT, "benchmark: %s, %,d rows, %s, %d cores, BLAS %s%n", json.get("data"), rows,
+                json.get("master"), jsc.defaultParallelism(), Backprop.blasName());
+
+        Topology net = new Topology(LAYERS, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        double[] w0 = WeightInit.initialWeights(net, 1);
+        TargetEncoder targets = TargetEncoder.classes(10, Loss.CROSS_ENTROPY);
+
+        long loadStart = System.nanoTime();
+        TrainingBlocks blocks = TrainingBlocks.prepare(data, "features", "label", 784, targets, null,
+                SparkTrainer.DEFAULT_BLOCK_ROWS, "benchmark data");
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        json.put("loadSeconds", loadSeconds);
+        out.printf(Locale.ROOT, "load into cached blocks: %.2f s%n", loadSeconds);
+
+        try (SparkGradientSource source = new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS)) {
+            List<Double> ours = new ArrayList<>();
+            List<Double> oursCompute = new ArrayList<>();
+            List<Double> theirs = new ArrayList<>();
+            MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(LAYERS)
+                    .setSolver("gd").setStepSize(STEP_SIZE).setTol(0).setSeed(1)
+                    .setInitialWeights(Vectors.dense(w0));
+            double[] w = w0.clone();
+            GradientDescent gd = new GradientDescent();
+            source.gradient(w, new Step(1, 1, 0, 1)); // warm-up: JIT, workspaces
+            mlp.setMaxIter(2).fit(data);
+            for (int r = 1; r <= rounds; r++) {
+                for (int i = 0; i < iterations; i++) {
+                    long t0 = System.nanoTime();
+                    GradientSum sum = source.gradient(w, new Step(1, 1, 0, 1));
+                    gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
+                    ours.add((System.nanoTime() - t0) / 1e9);
+                    oursCompute.add(sum.slowestComputeNanos() / 1e9);
+                }
+                long t1 = System.nanoTime();
+                mlp.setMaxIter(1).fit(data);
+                long t2 = System.nanoTime();
+                mlp.setMaxIter(1 + iterations).fit(data);
+                long t3 = System.nanoTime();
+                double perIteration = ((t3 - t2) - (t2 - t1)) / 1e9 / iterations;
+                theirs.add(perIteration);
+                out.printf(Locale.ROOT, "round %d: sparkprop %.3f s/iteration, Spark MLP %.3f s/iteration%n", r,
+                        median(ours.subList(ours.size() - iterations, ours.size())), perIteration);
+            }
+            double oursMedian = median(ours);
+            double theirsMedian = median(theirs);
+            json.put("sparkpropSecondsPerIteration", oursMedian);
+            json.put("sparkMlpSecondsPerIteration", theirsMedian);
+            json.put("ratio", oursMedian / theirsMedian);
+            json.put("fullBatchShareOutsideForwardBackward", 1 - median(oursCompute) / oursMedian);
+            out.printf(Locale.ROOT, "full batch: sparkprop %.3f s, Spark MLP %.3f s per iteration (medians); ratio %.2f;"
+                            + " %.1f%% of sparkprop's iteration outside forward/backward%n", oursMedian, theirsMedian,
+                    oursMedian / theirsMedian, 100 * (1 - median(oursCompute) / oursMedian));
+
+            double flops = iterationFlops(net, rows);
+            double dgemmRate = dgemmRate(jsc, SparkTrainer.DEFAULT_MAX_COLUMNS);
+            double achieved = flops / oursMedian / 1e9;
+            json.put("flopsPerIteration", flops);
+            json.put("dgemmGflops", dgemmRate);
+            json.put("sparkpropGflops", achieved);
+            json.put("shareOfDgemm", achieved / dgemmRate);
+            out.printf(Locale.ROOT, "dgemm on the iteration's shapes, all cores: %.1f GFLOP/s; sparkprop achieves %.1f"
+                    + " GFLOP/s = %.0f%% of it%n", dgemmRate, achieved, 100 * achieved / dgemmRate);
+
+            int steps = (int) Math.min(batchSteps, (rows + 1023) / 1024);
+            int stepsPerEpoch = (int) ((rows + 1023) / 1024);
+            List<Double> outside = new ArrayList<>();
+            List<Double> stepSeconds = new ArrayList<>();
+            for (int s = 0; s < steps; s++) {
+                long t0 = System.nanoTime();
+                GradientSum sum = source.gradient(w, new Step(1, 1, s, stepsPerEpoch));
+                gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                stepSeconds.add(wall);
+                outside.add(1 - sum.slowestComputeNanos() / 1e9 / wall);
+            }
+            json.put("batch1024StepSeconds", median(stepSeconds));
+            json.put("batch1024ShareOutsideForwardBackward", median(outside));
+            out.printf(Locale.ROOT, "batch 1024: %.1f ms per step (median of %d), %.0f%% outside forward/backward%n",
+                    1000 * median(stepSeconds), steps, 100 * median(outside));
+        } finally {
+            data.unpersist(false);
+        }
+        return json;
+    }
+
+    private Dataset<Row> fashion() {
+        Dataset<Row> raw = InputFormats.read(spark, FASHION, "idx", "label", "features", 784).frame();
+        double[] scale = new double[784];
+        java.util.Arrays.fill(scale, 1.0 / 255);
+        return new ElementwiseProduct().setScalingVec(Vectors.dense(scale)).setInputCol("features")
+                .setOutputCol("scaled").transform(raw).select("scaled", "label").withColumnRenamed("scaled", "features");
+    }
+
+    private Dataset<Row> synthetic(JavaSparkContext jsc, int rows) {
+        int slices = jsc.defaultParallelism();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            ids.add(i);
+        }
+        JavaRDD<Row> rdd = jsc.parallelize(ids, slices).flatMap(slice -> {
+            int from = (int) ((long) slice * rows / slices);
+            int to = (int) ((long) (slice + 1) * rows / slices);
+            SplittableRandom random = new SplittableRandom(slice);
+            List<Row> part = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                double[] x = new double[784];
+                for (int j = 0; j < 784; j++) {
+                    x[j] = random.nextDouble();
+                }
+                part.add(RowFactory.create(Vectors.dense(x), (double) random.nextInt(10)));
+            }
+            return part.iterator();
+        });
+        StructType schema = new StructType().add("features", new VectorUDT(), false)
+                .add("label", DataTypes.DoubleType, false);
+        return spark.createDataFrame(rdd, schema);
+    }
+
+    /** Forward Z = W A for every layer, backward S_W = dZ A^T for every layer, dA = W^T dZ above the first. */
+    static double iterationFlops(Topology t, long rows) {
+        double flops = 0;
+        for (int l = 1; l <= t.layerCount(); l++) {
+            double gemm = 2.0 * t.width(l) * t.width(l - 1) * rows;
+            flops += l == 1 ? 2 * gemm : 3 * gemm;
+        }
+        return flops;
+    }
+
+    /**
+     * dgemm GFLOP/s over all task slots, each task timing the three first-layer products of a
+     * block of {@code cols} samples (the bulk of an iteration's flops) with the BLAS tasks use.
+     */
+    static double dgemmRate(JavaSparkContext jsc, int cols) {
+        int slots = jsc.defaultParallelism();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            ids.add(i);
+        }
+        List<Double> rates = jsc.parallelize(ids, slots).map(id -> {
+            BLAS blas = BLAS.getInstance();
+            int m = 256;
+            int k = 784;
+            SplittableRandom r = new SplittableRandom(id);
+            double[] w = r.doubles((long) m * k).toArray();
+            double[] x = r.doubles((long) k * cols).toArray();
+            double[] z = new double[m * cols];
+            double[] gw = new double[m * k];
+            for (int i = 0; i < 3; i++) { // warm-up
+                blas.dgemm("N", "N", m, cols, k, 1.0, w, m, x, k, 0.0, z, m);
+            }
+            long start = System.nanoTime();
+            int reps = 0;
+            while (System.nanoTime() - start < 1_500_000_000L) {
+                blas.dgemm("N", "N", m, cols, k, 1.0, w, m, x, k, 0.0, z, m);      // forward
+                blas.dgemm("N", "T", m, k, cols, 1.0, z, m, x, k, 1.0, gw, m);      // S_W += dZ X^T
+                reps++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return reps * 2 * 2.0 * m * k * cols / seconds / 1e9;
+        }).collect();
+        return rates.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
