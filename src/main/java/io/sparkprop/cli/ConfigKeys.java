@@ -16,8 +16,8 @@ import org.apache.spark.ml.param.Param;
 final class ConfigKeys {
     /** ML params a conf file may set, in the order the key table shows them. */
     static final List<String> PARAM_KEYS = List.of("hiddenLayers", "activation", "loss", "optimizer", "stepSize",
-            "batchSize", "maxEpochs", "seed", "standardize", "momentum", "regParam", "validationFraction",
-            "earlyStoppingPatience");
+            "batchSize", "maxEpochs", "seed", "standardize", "momentum", "nesterov", "regParam", "schedule",
+            "decayRate", "decayEpochs", "warmupEpochs", "validationFraction", "earlyStoppingPatience");
 
     record Key(String name, String defaultValue, String doc) {
     }

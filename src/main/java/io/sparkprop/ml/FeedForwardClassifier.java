@@ -137,6 +137,26 @@ public class FeedForwardClassifier
         return (FeedForwardClassifier) set(ps.earlyStoppingPatience, value);
     }
 
+    public FeedForwardClassifier setNesterov(boolean value) {
+        return (FeedForwardClassifier) set(ps.nesterov, value);
+    }
+
+    public FeedForwardClassifier setSchedule(String value) {
+        return (FeedForwardClassifier) set(ps.schedule, value);
+    }
+
+    public FeedForwardClassifier setDecayRate(double value) {
+        return (FeedForwardClassifier) set(ps.decayRate, value);
+    }
+
+    public FeedForwardClassifier setDecayEpochs(int value) {
+        return (FeedForwardClassifier) set(ps.decayEpochs, value);
+    }
+
+    public FeedForwardClassifier setWarmupEpochs(int value) {
+        return (FeedForwardClassifier) set(ps.warmupEpochs, value);
+    }
+
     @Override
     public FeedForwardParamSet paramSet() {
         return ps;

@@ -39,6 +39,11 @@ public final class FeedForwardParamSet implements java.io.Serializable {
     final DoubleParam validationFraction;
     final Param<String> validationIndicatorCol;
     final IntParam earlyStoppingPatience;
+    final BooleanParam nesterov;
+    final Param<String> schedule;
+    final DoubleParam decayRate;
+    final IntParam decayEpochs;
+    final IntParam warmupEpochs;
 
     FeedForwardParamSet(Params owner, boolean classifier) {
         hiddenLayers = new IntArrayParam(owner, "hiddenLayers",
@@ -79,6 +84,16 @@ public final class FeedForwardParamSet implements java.io.Serializable {
         earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience",
                 "stop after this many epochs without a better validation metric and keep the best epoch's"
                         + " weights; 0 = train all maxEpochs", ParamValidators.gtEq(0.0));
+        nesterov = new BooleanParam(owner, "nesterov", "with the momentum optimizer, take Nesterov's look-ahead step");
+        schedule = new Param<>(owner, "schedule", "how stepSize changes: constant, step (times decayRate every"
+                + " decayEpochs epochs) or cosine (to 0 at maxEpochs)", fn(s -> isOneOf(s, "constant", "step", "cosine")));
+        decayRate = new DoubleParam(owner, "decayRate", "factor of the step schedule, in (0, 1]",
+                ParamValidators.inRange(0.0, 1.0, false, true));
+        decayEpochs = new IntParam(owner, "decayEpochs", "epochs between decays of the step schedule (>= 1)",
+                ParamValidators.gtEq(1.0));
+        warmupEpochs = new IntParam(owner, "warmupEpochs",
+                "epochs over which stepSize ramps up linearly, step by step, from near 0; 0 = no warm-up",
+                ParamValidators.gtEq(0.0));
     }
 
     /** Sets every default on the owner; the training ones come from {@link TrainingConfig#DEFAULTS}. */
@@ -97,6 +112,11 @@ public final class FeedForwardParamSet implements java.io.Serializable {
         owner.setDefault(regParam, d.regParam());
         owner.setDefault(validationFraction, 0.0);
         owner.setDefault(earlyStoppingPatience, d.earlyStoppingPatience());
+        owner.setDefault(nesterov, d.nesterov());
+        owner.setDefault(schedule, d.schedule().kind());
+        owner.setDefault(decayRate, d.schedule().decayRate());
+        owner.setDefault(decayEpochs, d.schedule().decayEpochs());
+        owner.setDefault(warmupEpochs, d.schedule().warmupEpochs());
     }
 
     private static boolean isOneOf(String s, String... allowed) {

@@ -1,5 +1,6 @@
 package io.sparkprop.ml;
 
+import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.train.TrainingConfig;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
@@ -112,6 +113,46 @@ public interface FeedForwardParams extends Params {
         return paramSet().earlyStoppingPatience;
     }
 
+    default BooleanParam nesterov() {
+        return paramSet().nesterov;
+    }
+
+    default Param<String> schedule() {
+        return paramSet().schedule;
+    }
+
+    default DoubleParam decayRate() {
+        return paramSet().decayRate;
+    }
+
+    default IntParam decayEpochs() {
+        return paramSet().decayEpochs;
+    }
+
+    default IntParam warmupEpochs() {
+        return paramSet().warmupEpochs;
+    }
+
+    default boolean getNesterov() {
+        return (Boolean) getOrDefault(nesterov());
+    }
+
+    default String getSchedule() {
+        return getOrDefault(schedule());
+    }
+
+    default double getDecayRate() {
+        return (Double) getOrDefault(decayRate());
+    }
+
+    default int getDecayEpochs() {
+        return (Integer) getOrDefault(decayEpochs());
+    }
+
+    default int getWarmupEpochs() {
+        return (Integer) getOrDefault(warmupEpochs());
+    }
+
     default double getValidationFraction() {
         return (Double) getOrDefault(validationFraction());
     }
@@ -146,7 +187,9 @@ public interface FeedForwardParams extends Params {
     default TrainingConfig trainingConfig() {
         return TrainingConfig.DEFAULTS.withMaxEpochs(getMaxEpochs()).withBatchSize(getBatchSize())
                 .withStepSize(getStepSize()).withSeed(getSeed()).withOptimizer(getOptimizer())
-                .withMomentum(getMomentum(), false).withRegParam(getRegParam())
-                .withEarlyStoppingPatience(getEarlyStoppingPatience());
+                .withMomentum(getMomentum(), getNesterov()).withRegParam(getRegParam())
+                .withEarlyStoppingPatience(getEarlyStoppingPatience())
+                .withSchedule(new LearningRateSchedule(getSchedule(), getDecayRate(), getDecayEpochs(),
+                        getWarmupEpochs()));
     }
 }

@@ -138,6 +138,26 @@ public class FeedForwardRegressor
         return (FeedForwardRegressor) set(ps.earlyStoppingPatience, value);
     }
 
+    public FeedForwardRegressor setNesterov(boolean value) {
+        return (FeedForwardRegressor) set(ps.nesterov, value);
+    }
+
+    public FeedForwardRegressor setSchedule(String value) {
+        return (FeedForwardRegressor) set(ps.schedule, value);
+    }
+
+    public FeedForwardRegressor setDecayRate(double value) {
+        return (FeedForwardRegressor) set(ps.decayRate, value);
+    }
+
+    public FeedForwardRegressor setDecayEpochs(int value) {
+        return (FeedForwardRegressor) set(ps.decayEpochs, value);
+    }
+
+    public FeedForwardRegressor setWarmupEpochs(int value) {
+        return (FeedForwardRegressor) set(ps.warmupEpochs, value);
+    }
+
     @Override
     public FeedForwardParamSet paramSet() {
         return ps;

@@ -79,7 +79,7 @@ public final class Trainer {
                 if (!allFinite(gradient)) {
                     throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
                 }
-                optimizer.stepInPlace(w, gradient, config.stepSize());
+                optimizer.stepInPlace(w, gradient, config.stepSizeAt(epoch, s, steps));
             }
             double validationLoss = Double.NaN;
             double validationMetric = Double.NaN;

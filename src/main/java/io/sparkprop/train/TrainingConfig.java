@@ -1,5 +1,6 @@
 package io.sparkprop.train;
 
+import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.Optimizer;
 import io.sparkprop.optim.Optimizers;
 import java.io.Serializable;
@@ -17,13 +18,15 @@ import java.io.Serializable;
  * @param nesterov     whether momentum takes the Nesterov look-ahead
  * @param regParam     L2 weight decay lambda: dW += lambda W (weights only, not biases)
  * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
+ * @param schedule     how alpha changes over training (constant by default)
  */
 public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long seed, String optimizer,
-                             double momentum, boolean nesterov, double regParam, int earlyStoppingPatience)
+                             double momentum, boolean nesterov, double regParam, int earlyStoppingPatience,
+                             LearningRateSchedule schedule)
         implements Serializable {
 
     public static final TrainingConfig DEFAULTS =
-            new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0);
+            new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0, LearningRateSchedule.CONSTANT);
 
     public TrainingConfig {
         if (maxEpochs < 1) {
@@ -42,6 +45,14 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
             throw new IllegalArgumentException("earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
         }
         Optimizers.create(optimizer, momentum, nesterov); // rejects unknown names and bad momentum
+        if (schedule == null) {
+            throw new IllegalArgumentException("schedule must not be null");
+        }
+    }
+
+    /** alpha for one step, after the schedule. */
+    public double stepSizeAt(int epoch, int step, int stepsPerEpoch) {
+        return schedule.stepSize(stepSize, epoch, step, stepsPerEpoch, maxEpochs);
     }
 
     public Optimizer newOptimizer() {
@@ -57,34 +68,39 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
     }
 
     public TrainingConfig withMaxEpochs(int v) {
-        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withStepSize(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withOptimizer(String v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withMomentum(double v, boolean useNesterov) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience, schedule);
     }
 
     public TrainingConfig withRegParam(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience, schedule);
+    }
+
+    public TrainingConfig withSchedule(LearningRateSchedule v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
+                earlyStoppingPatience, v);
     }
 
     public TrainingConfig withEarlyStoppingPatience(int v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v, schedule);
     }
 }
