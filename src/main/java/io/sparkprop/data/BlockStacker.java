@@ -43,7 +43,7 @@ public final class BlockStacker {
         this.row = new double[inputWidth];
     }
 
-    public void add(Vector features, double label) {
+    private void add(Vector features, double label, Vector vectorLabel) {
         if (features == null) {
             throw new BadRowException(rowsSeen, "features are null");
         }
@@ -61,7 +61,19 @@ public final class BlockStacker {
                 row[idx[i]] = vals[i];
             }
         }
-        addRow(label);
+        addRow(label, vectorLabel);
+    }
+
+    /** A row whose label is a vector: one value per regression output. */
+    public void add(Vector features, Vector label) {
+        if (label == null) {
+            throw new BadRowException(rowsSeen, "label is null");
+        }
+        add(features, Double.NaN, label);
+    }
+
+    public void add(Vector features, double label) {
+        add(features, label, null);
     }
 
     public void add(double[] features, double label) {
@@ -69,10 +81,10 @@ public final class BlockStacker {
             throw new BadRowException(rowsSeen, "has " + features.length + " features, expected " + inputWidth);
         }
         System.arraycopy(features, 0, row, 0, inputWidth);
-        addRow(label);
+        addRow(label, null);
     }
 
-    private void addRow(double label) {
+    private void addRow(double label, Vector vectorLabel) {
         for (int j = 0; j < inputWidth; j++) {
             if (!Double.isFinite(row[j])) {
                 throw new BadRowException(rowsSeen, "feature " + j + " is " + row[j]);
@@ -83,7 +95,11 @@ public final class BlockStacker {
             y = new double[targets.width() * blockRows];
         }
         try {
-            targets.encode(label, y, filled * targets.width());
+            if (vectorLabel != null) {
+                targets.encode(vectorLabel, y, filled * targets.width());
+            } else {
+                targets.encode(label, y, filled * targets.width());
+            }
         } catch (IllegalArgumentException e) {
             throw new BadRowException(rowsSeen, e.getMessage());
         }

@@ -1,6 +1,13 @@
 package io.sparkprop.ml;
 
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -8,7 +15,10 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 
-/** A fitted {@link FeedForwardRegressor}: adds the {@code prediction} column, in the label's units. */
+/**
+ * A fitted {@link FeedForwardRegressor}: adds the {@code prediction} column in the label's units,
+ * a double for one output, a vector for several.
+ */
 public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForwardRegressionModel>
         implements FeedForwardParams, MLWritable {
     private static final long serialVersionUID = 1L;
@@ -44,7 +54,42 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
 
     @Override
     public double predict(Vector features) {
+        if (numOutputs() != 1) {
+            throw new IllegalStateException("this model has " + numOutputs() + " outputs; use predictValues");
+        }
         return network.targets.decode(network.outputs(features), 0);
+    }
+
+    /** Every output for one row, in the labels' units. */
+    public Vector predictValues(Vector features) {
+        return Vectors.dense(network.targets.decodeValues(network.outputs(features), 0));
+    }
+
+    /** How many values the model predicts per row. */
+    public int numOutputs() {
+        return network.topology.outputWidth();
+    }
+
+    /** With several outputs, {@code prediction} is a vector column; with one, Spark's double column. */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        if (numOutputs() == 1) {
+            return super.transform(dataset);
+        }
+        transformSchema(dataset.schema());
+        UserDefinedFunction values = functions.udf((UDF1<Vector, Vector>) this::predictValues, new VectorUDT());
+        return dataset.withColumn(getPredictionCol(), values.apply(functions.col(getFeaturesCol())));
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (numOutputs() == 1) {
+            return super.transformSchema(schema);
+        }
+        if (!(schema.apply(getFeaturesCol()).dataType() instanceof VectorUDT)) {
+            throw new IllegalArgumentException("features column '" + getFeaturesCol() + "' must be a vector");
+        }
+        return schema.add(getPredictionCol(), new VectorUDT(), false);
     }
 
     @Override

@@ -7,12 +7,16 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A feed-forward network regressor trained by data-parallel backpropagation on Spark, with
- * identity outputs and the quadratic cost. With {@code standardize} (the default) the target is
- * scaled to mean 0 and std 1 for training and scaled back in predictions.
+ * identity outputs and the quadratic cost. A numeric label gives one output; a vector label
+ * gives one output per value, and then {@code prediction} is a vector too. With
+ * {@code standardize} (the default) each target is scaled to mean 0 and std 1 for training and
+ * scaled back in predictions.
  * Params: see {@link FeedForwardParams}.
  */
 public class FeedForwardRegressor
@@ -55,6 +59,34 @@ public class FeedForwardRegressor
         FeedForwardRegressionModel model = new FeedForwardRegressionModel(uid(), fit.network);
         model.setSummary(fit.summary);
         return model;
+    }
+
+    /** A vector label means one output per value: Predictor's numeric-label check and cast do not apply. */
+    @Override
+    public FeedForwardRegressionModel fit(Dataset<?> dataset) {
+        if (!hasVectorLabel(dataset.schema())) {
+            return super.fit(dataset);
+        }
+        transformSchema(dataset.schema());
+        FeedForwardRegressionModel model = train(dataset);
+        model.setParent(this);
+        return copyValues(model, extractParamMap());
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (!hasVectorLabel(schema)) {
+            return super.transformSchema(schema);
+        }
+        if (!(schema.apply(getFeaturesCol()).dataType() instanceof VectorUDT)) {
+            throw new IllegalArgumentException("features column '" + getFeaturesCol() + "' must be a vector");
+        }
+        return schema.add(getPredictionCol(), new VectorUDT(), false);
+    }
+
+    private boolean hasVectorLabel(StructType schema) {
+        return java.util.Arrays.asList(schema.fieldNames()).contains(getLabelCol())
+                && schema.apply(getLabelCol()).dataType() instanceof VectorUDT;
     }
 
     @Override

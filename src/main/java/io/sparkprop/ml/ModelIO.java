@@ -36,8 +36,8 @@ final class ModelIO {
             .add("loss", DataTypes.StringType, false)
             .add("weights", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
             .add("classes", DataTypes.IntegerType, false)
-            .add("targetMean", DataTypes.DoubleType, false)
-            .add("targetScale", DataTypes.DoubleType, false)
+            .add("targetMean", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("targetScale", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
             .add("featureMean", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
             .add("featureStd", DataTypes.createArrayType(DataTypes.DoubleType, false), true);
 
@@ -59,7 +59,7 @@ final class ModelIO {
             TargetEncoder targets = network.targets;
             Row row = RowFactory.create(t.widths(), t.hiddenActivation().paramName(),
                     t.outputActivation().paramName(), t.loss().paramName(), network.weights,
-                    targets.classCount(), targets.targetMean(), targets.targetScale(),
+                    targets.classCount(), targets.targetMeans(), targets.targetScales(),
                     st == null ? null : st.mean(), st == null ? null : st.std());
             spark.createDataFrame(List.of(row), SCHEMA).repartition(1).write().parquet(path + "/data");
         }
@@ -109,7 +109,7 @@ final class ModelIO {
         double[] weights = doubles(row.getList(4));
         int classes = row.getInt(5);
         TargetEncoder targets = classes > 0 ? TargetEncoder.classes(classes, t.loss())
-                : TargetEncoder.regression(row.getDouble(6), row.getDouble(7));
+                : TargetEncoder.regression(doubles(row.getList(6)), doubles(row.getList(7)));
         Standardizer st = row.isNullAt(8) ? null : new Standardizer(doubles(row.getList(8)), doubles(row.getList(9)));
         return new TrainedNetwork(t, weights, st, targets);
     }

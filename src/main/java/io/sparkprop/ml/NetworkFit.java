@@ -25,6 +25,28 @@ final class NetworkFit {
         this.summary = summary;
     }
 
+    /** One output per label value: mean 0 / std 1 per output when standardising, else as they are. */
+    static TargetEncoder regressionTargets(Dataset<Row> data, String labelCol, boolean standardize) {
+        boolean vectorLabel = data.schema().apply(labelCol).dataType() instanceof org.apache.spark.ml.linalg.VectorUDT;
+        int outputs = vectorLabel ? ((Vector) data.select(labelCol).first().get(0)).size() : 1;
+        double[] means = new double[outputs];
+        double[] scales = new double[outputs];
+        java.util.Arrays.fill(scales, 1.0);
+        if (standardize) {
+            Row stats = vectorLabel
+                    ? data.select(Summarizer.metrics("mean", "std").summary(functions.col(labelCol)).as("s"))
+                            .select("s.mean", "s.std").first()
+                    : data.agg(functions.avg(labelCol), functions.stddev_samp(labelCol)).first();
+            for (int j = 0; j < outputs; j++) {
+                double mean = vectorLabel ? ((Vector) stats.get(0)).apply(j) : stats.getDouble(0);
+                double std = vectorLabel ? ((Vector) stats.get(1)).apply(j) : stats.isNullAt(1) ? 0 : stats.getDouble(1);
+                means[j] = Double.isFinite(mean) ? mean : 0.0;
+                scales[j] = std > 0 && Double.isFinite(std) ? std : 1.0;
+            }
+        }
+        return TargetEncoder.regression(means, scales);
+    }
+
     static NetworkFit fit(Dataset<?> dataset, FeedForwardParams p, String featuresCol, String labelCol,
                           boolean classifier, TrainingListener listener) {
         @SuppressWarnings("unchecked")
@@ -78,12 +100,8 @@ final class NetworkFit {
                         + top + "; use crossEntropy for " + classes + " classes");
             }
             targets = TargetEncoder.classes(classes, loss);
-        } else if (p.getStandardize()) {
-            Row stats = data.agg(functions.avg(labelCol), functions.stddev_samp(labelCol)).first();
-            double std = stats.isNullAt(1) ? 0 : stats.getDouble(1);
-            targets = TargetEncoder.regression(stats.getDouble(0), std > 0 && Double.isFinite(std) ? std : 1.0);
         } else {
-            targets = TargetEncoder.regression(0.0, 1.0);
+            targets = regressionTargets(data, labelCol, p.getStandardize());
         }
 
         int[] hiddenWidths = p.getHiddenLayers();

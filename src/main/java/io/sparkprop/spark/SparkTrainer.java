@@ -76,7 +76,7 @@ public final class SparkTrainer {
             SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
             SparkGradientSource check = validationBlocks == null ? null
                     : new SparkGradientSource(validationBlocks, topology, maxColumns);
-            return new Trainer(topology, config, targets.targetScale()).train(source, check, initialWeights,
+            return new Trainer(topology, config, targets.rmseScale()).train(source, check, initialWeights,
                     new JobNames(sc).andThen(listener));
         } finally {
             if (trainBlocks != null) {

@@ -90,9 +90,12 @@ public final class TrainingBlocks implements AutoCloseable {
                     + "' must be an ml.linalg Vector, is " + ft.simpleString());
         }
         DataType lt = schema.apply(labelCol).dataType();
+        if (lt instanceof VectorUDT) {
+            return data.select(functions.col(featuresCol), functions.col(labelCol)); // several regression outputs
+        }
         if (!(lt instanceof NumericType)) {
-            throw new IllegalArgumentException(what + ": label column '" + labelCol + "' must be numeric, is "
-                    + lt.simpleString());
+            throw new IllegalArgumentException(what + ": label column '" + labelCol + "' must be numeric (or a"
+                    + " vector, for several regression outputs), is " + lt.simpleString());
         }
         return data.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
     }
@@ -107,7 +110,11 @@ public final class TrainingBlocks implements AutoCloseable {
                 if (row.isNullAt(1)) {
                     throw new BadRowException(index, "label is null (or not a number)");
                 }
-                stacker.add((Vector) row.get(0), row.getDouble(1));
+                if (row.get(1) instanceof Vector label) {
+                    stacker.add((Vector) row.get(0), label);
+                } else {
+                    stacker.add((Vector) row.get(0), row.getDouble(1));
+                }
             } catch (BadRowException e) {
                 throw new BadRowException(partition, index, e.reason());
             }

@@ -10,6 +10,11 @@ import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,5 +43,43 @@ class FeedForwardRegressorTest {
         }
         assertEquals(model.weights(), loaded.weights());
         assertEquals("sigmoid", loaded.getActivation());
+    }
+
+    @Test
+    void aVectorLabelGivesOneOutputPerValue(@TempDir Path dir) throws Exception {
+        SparkSession spark = SparkTestSupport.session();
+        double[][] x = SparkTestSupport.features(400, 3, 11);
+        List<Row> rows = new java.util.ArrayList<>();
+        for (double[] r : x) {
+            rows.add(org.apache.spark.sql.RowFactory.create(Vectors.dense(r),
+                    Vectors.dense(100 + 10 * (r[0] + r[1]), 2 * r[2] - r[0])));
+        }
+        StructType schema = new StructType().add("features", new VectorUDT()).add("label", new VectorUDT());
+        Dataset<Row> data = spark.createDataFrame(rows, schema);
+
+        FeedForwardRegressionModel model = new FeedForwardRegressor().setHiddenLayers(16).setActivation("tanh")
+                .setStepSize(0.01).setBatchSize(32).setMaxEpochs(60).setSeed(3).fit(data);
+        assertEquals(2, model.numOutputs());
+        assertArrayEquals(new int[] {3, 16, 2}, model.layers());
+        List<Row> predicted = model.transform(data).select("label", "prediction").collectAsList();
+        double se0 = 0;
+        double se1 = 0;
+        for (Row r : predicted) {
+            Vector y = (Vector) r.get(0);
+            Vector p = (Vector) r.get(1);
+            se0 += Math.pow(y.apply(0) - p.apply(0), 2);
+            se1 += Math.pow(y.apply(1) - p.apply(1), 2);
+        }
+        double rmse0 = Math.sqrt(se0 / predicted.size());
+        double rmse1 = Math.sqrt(se1 / predicted.size());
+        assertTrue(rmse0 < 2.0, "output 0 (spread ~16) RMSE " + rmse0);
+        assertTrue(rmse1 < 0.3, "output 1 (spread ~2.4) RMSE " + rmse1);
+
+        String path = dir.resolve("two-outputs").toString();
+        model.write().save(path);
+        FeedForwardRegressionModel loaded = FeedForwardRegressionModel.load(path);
+        Vector first = loaded.predictValues((Vector) data.first().get(0));
+        assertEquals(((Vector) predicted.get(0).get(1)).apply(0), first.apply(0), 0.0);
+        assertEquals(((Vector) predicted.get(0).get(1)).apply(1), first.apply(1), 0.0);
     }
 }
