@@ -19,7 +19,12 @@ if [ ! -f "$jar" ] || [ ! -d "$deps" ] || [ -n "$(find "$here/src/main" "$here/p
     exit 1
   fi
   echo "sparkprop: building target/sparkprop.jar (first run, or the sources changed; about a minute)..." >&2
-  (cd "$here" && mvn -B -q -Dmaven.test.skip=true package) >&2
+  mkdir -p "$here/target"
+  if ! (cd "$here" && mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true package) > "$here/target/build.log" 2>&1; then
+    cat "$here/target/build.log" >&2
+    echo "sparkprop: the build failed (log: target/build.log)" >&2
+    exit 1
+  fi
 fi
 
 # Split: spark-submit options, then the command word and its options.
