@@ -51,36 +51,35 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public GradientSum gradient(double[] weights, Step step) {
+        return aggregate(weights, (w, partition, shard, ws, sum) -> {
+            long start = System.nanoTime();
+            shard.accumulate(w, step, partition, ws, sum);
+            sum.recordComputeNanos(System.nanoTime() - start);
+        });
+    }
+
+    @Override
+    public GradientSum evaluate(double[] weights) {
+        return aggregate(weights, (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum));
+    }
+
+    /** What one task does with its partition's shard, adding into the partition's sum. */
+    private interface ShardTask extends java.io.Serializable {
+        void run(double[] weights, int partition, Shard shard, ShardWorkspace ws, GradientSum into);
+    }
+
+    /**
+     * One job: broadcast the weights, run {@code task} over every partition into one partial sum
+     * each, add the partial sums with treeAggregate, and destroy the broadcast.
+     */
+    private GradientSum aggregate(double[] weights, ShardTask task) {
         Broadcast<double[]> bc = jsc.broadcast(weights.clone());
         try {
             Topology t = topology;
             int cols = maxColumns;
             JavaRDD<GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
-                ShardWorkspace ws = ExecutorWorkspaces.get(t, cols);
                 GradientSum sum = new GradientSum(t.parameterCount());
-                Shard shard = new Shard(drain(blocks));
-                long start = System.nanoTime();
-                shard.accumulate(bc.value(), step, partition, ws, sum);
-                sum.recordComputeNanos(System.nanoTime() - start);
-                return List.of(sum).iterator();
-            }, true);
-            return partials.treeAggregate(new GradientSum(t.parameterCount()),
-                    GradientSum::merge, GradientSum::merge, depth);
-        } finally {
-            bc.destroy();
-        }
-    }
-
-    @Override
-    public GradientSum evaluate(double[] weights) {
-        Broadcast<double[]> bc = jsc.broadcast(weights.clone());
-        try {
-            Topology t = topology;
-            int cols = maxColumns;
-            JavaRDD<GradientSum> partials = data.rdd().mapPartitions(blocks -> {
-                ShardWorkspace ws = ExecutorWorkspaces.get(t, cols);
-                GradientSum sum = new GradientSum(t.parameterCount());
-                new Shard(drain(blocks)).evaluate(bc.value(), ws, sum);
+                task.run(bc.value(), partition, new Shard(drain(blocks)), ExecutorWorkspaces.get(t, cols), sum);
                 return List.of(sum).iterator();
             }, true);
             return partials.treeAggregate(new GradientSum(t.parameterCount()),
