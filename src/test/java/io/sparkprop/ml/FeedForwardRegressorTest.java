@@ -43,6 +43,12 @@ class FeedForwardRegressorTest {
         }
         assertEquals(model.weights(), loaded.weights());
         assertEquals("sigmoid", loaded.getActivation());
+
+        String estimatorPath = dir.resolve("estimator").toString();
+        new FeedForwardRegressor().setHiddenLayers(9, 4).setSchedule("cosine").write().save(estimatorPath);
+        FeedForwardRegressor estimator = FeedForwardRegressor.load(estimatorPath);
+        assertArrayEquals(new int[] {9, 4}, estimator.getHiddenLayers());
+        assertEquals("cosine", estimator.getSchedule());
     }
 
     @Test

@@ -47,6 +47,7 @@ class GradientCheckTest {
         new Backprop(t, samples).accumulate(w, x, 0, y, 0, samples, analytic);
 
         double worst = maxRelativeError(t, w, x, y, samples, analytic.sums());
+        System.out.printf("gradient check %s: max relative error %.2e%n", t, worst);
         assertTrue(worst < TOLERANCE, "max relative error " + worst + " for " + t);
     }
 
