@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a network as a job's properties file says, report on held-out data, save the model.")
 final class TrainCommand implements Callable<Integer> {
+    private static final String VALIDATION_MARK = "_sparkprop_validation";
+
     @Spec
     CommandSpec spec;
 
@@ -114,6 +116,18 @@ final class TrainCommand implements Callable<Integer> {
             test = f > 0 ? split[1] : null;
         }
         train = train.select(InputFormats.FEATURES, label);
+        Dataset<Row> fitData = train;
+        if (job.has("data.validation")) {
+            // Explicit validation rows: fitted with the training rows, marked so the estimator holds them out.
+            LabeledFrame v = InputFormats.read(spark, job.get("data.validation"), job.get("data.format"), label,
+                    job.get("data.features"), -1);
+            if (!v.hasLabel()) {
+                throw new InputException(v.source() + ": no label column '" + label + "' among " + v.inputColumns());
+            }
+            fitData = train.withColumn(VALIDATION_MARK, functions.lit(false))
+                    .union(v.frame().select(InputFormats.FEATURES, label).withColumn(VALIDATION_MARK, functions.lit(true)));
+            estimator.set(estimator.validationIndicatorCol(), VALIDATION_MARK);
+        }
         long rows = train.count();
         if (rows == 0) {
             throw new InputException(input.source() + ": no data rows to train on");
@@ -137,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochStats> history;
         if (estimator instanceof FeedForwardClassifier classifier) {
             FeedForwardClassificationModel model = classifier.setFeaturesCol(InputFormats.FEATURES)
-                    .setLabelCol(label).setTrainingListener(progress).fit(train);
+                    .setLabelCol(label).setTrainingListener(progress).fit(fitData);
             history = model.summary().epochs();
             if (test != null) {
                 if (testInput != null) {
@@ -155,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             FeedForwardRegressor regressor = (FeedForwardRegressor) estimator;
             FeedForwardRegressionModel model = regressor.setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
-                    .setTrainingListener(progress).fit(train);
+                    .setTrainingListener(progress).fit(fitData);
             history = model.summary().epochs();
             if (test != null) {
                 Evaluation.Regression m = Evaluation.regression(model.transform(test), label);

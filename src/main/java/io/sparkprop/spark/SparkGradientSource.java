@@ -10,35 +10,37 @@ import io.sparkprop.train.Step;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 
 /**
  * Gradient sums computed where the rows are: each step broadcasts the weights, every task
  * runs backprop over its partition's rows for that step and returns one partial
- * {@link GradientSum}, and {@code treeAggregate} adds them up. Sums travel, not means; the
+ * {@link GradientSum}, and a tree aggregation adds them up in partition order. Sums travel, not means; the
  * driver's {@link io.sparkprop.train.Trainer} divides by the m that came back.
  */
 public final class SparkGradientSource implements GradientSource {
     private final TrainingBlocks data;
     private final Topology topology;
     private final int maxColumns;
-    private final int depth;
     private final JavaSparkContext jsc;
 
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
         this.data = data;
         this.topology = topology;
         this.maxColumns = maxColumns;
-        this.depth = aggregationDepth(data.partitionCount());
         this.jsc = JavaSparkContext.fromSparkContext(data.rdd().context());
     }
 
-    /** One level per factor of 8 partitions: the driver takes at most ~8 partial sums at a time. */
+    /** Partial sums merged at each level of the tree. */
+    static final int FAN_IN = 8;
+
+    /** One level per factor of 8 partitions: the driver takes at most 8 partial sums at a time. */
     static int aggregationDepth(int partitions) {
         int depth = 1;
-        for (long reach = 8; reach < partitions; reach *= 8) {
+        for (long reach = FAN_IN; reach < partitions; reach *= FAN_IN) {
             depth++;
         }
         return depth;
@@ -77,16 +79,44 @@ public final class SparkGradientSource implements GradientSource {
         try {
             Topology t = topology;
             int cols = maxColumns;
-            JavaRDD<GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
+            JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
                 GradientSum sum = new GradientSum(t.parameterCount());
                 task.run(bc.value(), partition, new Shard(drain(blocks)), ExecutorWorkspaces.get(t, cols), sum);
-                return List.of(sum).iterator();
-            }, true);
-            return partials.treeAggregate(new GradientSum(t.parameterCount()),
-                    GradientSum::merge, GradientSum::merge, depth);
+                return List.of(new Tuple2<>(partition, sum)).iterator();
+            }, true).mapToPair(p -> p);
+            return treeMerge(partials, data.partitionCount(), t.parameterCount());
         } finally {
             bc.destroy();
         }
+    }
+
+    /**
+     * A tree aggregation (as {@code treeAggregate}, {@link #aggregationDepth} levels) whose
+     * additions happen in partition order at every level, wherever and whenever the tasks
+     * finish: floating-point addition is not associative, and a retried or resumed run must
+     * give bitwise the same sums.
+     */
+    static GradientSum treeMerge(JavaPairRDD<Integer, GradientSum> partials, int partitions, int parameterCount) {
+        int level = partitions;
+        for (int depth = aggregationDepth(partitions); depth > 1; depth--) {
+            int groups = (level + FAN_IN - 1) / FAN_IN;
+            partials = partials.mapToPair(p -> new Tuple2<>(p._1() / FAN_IN, p))
+                    .groupByKey(groups)
+                    .mapToPair(g -> new Tuple2<>(g._1(), mergeInOrder(g._2(), parameterCount)));
+            level = groups;
+        }
+        return mergeInOrder(partials.collect(), parameterCount);
+    }
+
+    private static GradientSum mergeInOrder(Iterable<Tuple2<Integer, GradientSum>> parts, int parameterCount) {
+        List<Tuple2<Integer, GradientSum>> sorted = new ArrayList<>();
+        parts.forEach(sorted::add);
+        sorted.sort(java.util.Comparator.comparing(Tuple2::_1));
+        GradientSum total = new GradientSum(parameterCount);
+        for (Tuple2<Integer, GradientSum> part : sorted) {
+            total.merge(part._2());
+        }
+        return total;
     }
 
     private static List<Block> drain(Iterator<Block> blocks) {

@@ -149,6 +149,25 @@ class SparkTrainerTest {
     }
 
     @Test
+    void aTreeOverManyPartitionsAddsInPartitionOrder() {
+        // 70 partitions: three levels (70 -> 9 -> 2 -> driver); the same sums as the local reference.
+        int[] sizes = new int[70];
+        java.util.Arrays.fill(sizes, 2);
+        sizes[0] = ROWS - 2 * 69;
+        Dataset<Row> df = frame(spark, x, y, sizes);
+        double[] w = WeightInit.initialWeights(NET, 9);
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test");
+             SparkGradientSource source = new SparkGradientSource(data, NET, 8)) {
+            GradientSum a = source.gradient(w, new Step(1, 1, 0, 1));
+            GradientSum b = source.gradient(w, new Step(1, 1, 0, 1));
+            assertEquals(ROWS, a.count());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.sums(), b.sums(), 0.0, "bitwise the same each time");
+            GradientSum local = new LocalGradientSource(NET, blocks(x, y, TARGETS, 64)).gradient(w, new Step(1, 1, 0, 1));
+            assertTrue(relativeDifference(a.sums(), local.sums()) < 1e-12);
+        }
+    }
+
+    @Test
     void treeDepthGrowsWithThePartitionCount() {
         assertEquals(1, SparkGradientSource.aggregationDepth(1));
         assertEquals(1, SparkGradientSource.aggregationDepth(8));
