@@ -17,7 +17,8 @@ final class ConfigKeys {
     /** ML params a conf file may set, in the order the key table shows them. */
     static final List<String> PARAM_KEYS = List.of("hiddenLayers", "activation", "loss", "optimizer", "stepSize",
             "batchSize", "maxEpochs", "seed", "standardize", "momentum", "nesterov", "regParam", "schedule",
-            "decayRate", "decayEpochs", "warmupEpochs", "validationFraction", "earlyStoppingPatience");
+            "decayRate", "decayEpochs", "warmupEpochs", "validationFraction", "earlyStoppingPatience",
+            "checkpointDir", "checkpointInterval");
 
     record Key(String name, String defaultValue, String doc) {
     }

@@ -45,6 +45,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "where to save the model (overrides output.model)")
     String modelDir;
 
+    @Option(names = "--resume", description = "continue from the newest checkpoint in checkpointDir (the settings"
+            + " must be the checkpoint's)")
+    boolean resume;
+
     @Option(names = "--help-keys", description = "list every conf key with its default and meaning, then exit")
     boolean helpKeys;
 
@@ -61,6 +65,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--conf=FILE'");
         }
         JobConfig job = JobConfig.load(conf, sets);
+        if (resume && !job.has("checkpointDir")) {
+            throw new InputException("--resume needs the key checkpointDir in " + job.source());
+        }
         boolean classification = job.isClassification();
         FeedForwardClassifier classifier = classification ? new FeedForwardClassifier() : null;
         FeedForwardRegressor regressor = classification ? null : new FeedForwardRegressor();
@@ -150,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         long[][] confusion = null;
         List<EpochStats> history;
         if (estimator instanceof FeedForwardClassifier classifier) {
-            FeedForwardClassificationModel model = classifier.setFeaturesCol(InputFormats.FEATURES)
+            FeedForwardClassificationModel model = classifier.resumeFromCheckpoint(resume).setFeaturesCol(InputFormats.FEATURES)
                     .setLabelCol(label).setTrainingListener(progress).fit(fitData);
             history = model.summary().epochs();
             if (test != null) {
@@ -168,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
             ModelFolder.save(spark, model, modelPath);
         } else {
             FeedForwardRegressor regressor = (FeedForwardRegressor) estimator;
-            FeedForwardRegressionModel model = regressor.setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
+            FeedForwardRegressionModel model = regressor.resumeFromCheckpoint(resume).setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
                     .setTrainingListener(progress).fit(fitData);
             history = model.summary().epochs();
             if (test != null) {

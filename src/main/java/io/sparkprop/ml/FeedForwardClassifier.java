@@ -23,6 +23,7 @@ public class FeedForwardClassifier
     private String uid;
     private final FeedForwardParamSet ps;
     private transient TrainingListener listener = TrainingListener.NONE;
+    private transient boolean resume;
 
     public FeedForwardClassifier() {
         this(PendingUid.random(PREFIX));
@@ -50,7 +51,7 @@ public class FeedForwardClassifier
     @Override
     public FeedForwardClassificationModel train(Dataset<?> dataset) {
         NetworkFit fit = NetworkFit.fit(dataset, this, getFeaturesCol(), getLabelCol(), true,
-                listener == null ? TrainingListener.NONE : listener);
+                listener == null ? TrainingListener.NONE : listener, resume);
         FeedForwardClassificationModel model = new FeedForwardClassificationModel(uid(), fit.network);
         model.setSummary(fit.summary);
         return model;
@@ -65,6 +66,23 @@ public class FeedForwardClassifier
     public FeedForwardClassifier setTrainingListener(TrainingListener l) {
         this.listener = l;
         return this;
+    }
+
+    /**
+     * Continue from the newest checkpoint in checkpointDir rather than from the initial weights;
+     * refused when the settings differ from the checkpoint's. Not a param, not saved.
+     */
+    public FeedForwardClassifier resumeFromCheckpoint(boolean value) {
+        this.resume = value;
+        return this;
+    }
+
+    public FeedForwardClassifier setCheckpointDir(String value) {
+        return (FeedForwardClassifier) set(ps.checkpointDir, value);
+    }
+
+    public FeedForwardClassifier setCheckpointInterval(int value) {
+        return (FeedForwardClassifier) set(ps.checkpointInterval, value);
     }
 
     public static MLReader<FeedForwardClassifier> read() {

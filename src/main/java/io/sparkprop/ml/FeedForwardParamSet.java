@@ -44,6 +44,8 @@ public final class FeedForwardParamSet implements java.io.Serializable {
     final DoubleParam decayRate;
     final IntParam decayEpochs;
     final IntParam warmupEpochs;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
 
     FeedForwardParamSet(Params owner, boolean classifier) {
         hiddenLayers = new IntArrayParam(owner, "hiddenLayers",
@@ -91,6 +93,11 @@ public final class FeedForwardParamSet implements java.io.Serializable {
                 ParamValidators.inRange(0.0, 1.0, false, true));
         decayEpochs = new IntParam(owner, "decayEpochs", "epochs between decays of the step schedule (>= 1)",
                 ParamValidators.gtEq(1.0));
+        checkpointDir = new Param<>(owner, "checkpointDir", "a local folder on the driver for checkpoints (weights,"
+                + " optimizer state, epoch, settings), written under a temporary name and renamed; the newest 3 are"
+                + " kept; unset = no checkpoints");
+        checkpointInterval = new IntParam(owner, "checkpointInterval", "epochs between checkpoints (>= 1)",
+                ParamValidators.gtEq(1.0));
         warmupEpochs = new IntParam(owner, "warmupEpochs",
                 "epochs over which stepSize ramps up linearly, step by step, from near 0; 0 = no warm-up",
                 ParamValidators.gtEq(0.0));
@@ -117,6 +124,7 @@ public final class FeedForwardParamSet implements java.io.Serializable {
         owner.setDefault(decayRate, d.schedule().decayRate());
         owner.setDefault(decayEpochs, d.schedule().decayEpochs());
         owner.setDefault(warmupEpochs, d.schedule().warmupEpochs());
+        owner.setDefault(checkpointInterval, 1);
     }
 
     private static boolean isOneOf(String s, String... allowed) {

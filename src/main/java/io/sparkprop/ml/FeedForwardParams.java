@@ -133,6 +133,23 @@ public interface FeedForwardParams extends Params {
         return paramSet().warmupEpochs;
     }
 
+    default Param<String> checkpointDir() {
+        return paramSet().checkpointDir;
+    }
+
+    default IntParam checkpointInterval() {
+        return paramSet().checkpointInterval;
+    }
+
+    /** The checkpoint folder if set, else null. */
+    default String getCheckpointDir() {
+        return isDefined(checkpointDir()) ? getOrDefault(checkpointDir()) : null;
+    }
+
+    default int getCheckpointInterval() {
+        return (Integer) getOrDefault(checkpointInterval());
+    }
+
     default boolean getNesterov() {
         return (Boolean) getOrDefault(nesterov());
     }

@@ -28,6 +28,7 @@ public class FeedForwardRegressor
     private String uid;
     private final FeedForwardParamSet ps;
     private transient TrainingListener listener = TrainingListener.NONE;
+    private transient boolean resume;
 
     public FeedForwardRegressor() {
         this(PendingUid.random(PREFIX));
@@ -55,7 +56,7 @@ public class FeedForwardRegressor
     @Override
     public FeedForwardRegressionModel train(Dataset<?> dataset) {
         NetworkFit fit = NetworkFit.fit(dataset, this, getFeaturesCol(), getLabelCol(), false,
-                listener == null ? TrainingListener.NONE : listener);
+                listener == null ? TrainingListener.NONE : listener, resume);
         FeedForwardRegressionModel model = new FeedForwardRegressionModel(uid(), fit.network);
         model.setSummary(fit.summary);
         return model;
@@ -98,6 +99,23 @@ public class FeedForwardRegressor
     public FeedForwardRegressor setTrainingListener(TrainingListener l) {
         this.listener = l;
         return this;
+    }
+
+    /**
+     * Continue from the newest checkpoint in checkpointDir rather than from the initial weights;
+     * refused when the settings differ from the checkpoint's. Not a param, not saved.
+     */
+    public FeedForwardRegressor resumeFromCheckpoint(boolean value) {
+        this.resume = value;
+        return this;
+    }
+
+    public FeedForwardRegressor setCheckpointDir(String value) {
+        return (FeedForwardRegressor) set(ps.checkpointDir, value);
+    }
+
+    public FeedForwardRegressor setCheckpointInterval(int value) {
+        return (FeedForwardRegressor) set(ps.checkpointInterval, value);
     }
 
     public static MLReader<FeedForwardRegressor> read() {

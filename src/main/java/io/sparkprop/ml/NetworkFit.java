@@ -7,6 +7,7 @@ import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.SparkTrainer;
+import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.TrainingListener;
 import io.sparkprop.train.TrainingResult;
 import org.apache.spark.ml.linalg.Vector;
@@ -48,7 +49,7 @@ final class NetworkFit {
     }
 
     static NetworkFit fit(Dataset<?> dataset, FeedForwardParams p, String featuresCol, String labelCol,
-                          boolean classifier, TrainingListener listener) {
+                          boolean classifier, TrainingListener listener, boolean resume) {
         @SuppressWarnings("unchecked")
         Dataset<Row> all = (Dataset<Row>) dataset.toDF();
         Dataset<Row> data;
@@ -124,9 +125,15 @@ final class NetworkFit {
             initial = WeightInit.initialWeights(topology, p.getSeed());
         }
 
-        TrainingResult result = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
-                .columns(featuresCol, labelCol)
-                .train(data, validation, initial, listener);
+        SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
+                .columns(featuresCol, labelCol);
+        if (p.getCheckpointDir() != null) {
+            trainer.checkpoints(new CheckpointStore(java.nio.file.Path.of(p.getCheckpointDir()), 3),
+                    p.getCheckpointInterval(), resume);
+        } else if (resume) {
+            throw new IllegalArgumentException("resume needs checkpointDir to be set");
+        }
+        TrainingResult result = trainer.train(data, validation, initial, listener);
         return new NetworkFit(new TrainedNetwork(topology, result.weights(), standardizer, targets),
                 new FeedForwardTrainingSummary(result.history(), result.bestEpoch()));
     }

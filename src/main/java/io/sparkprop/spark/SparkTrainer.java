@@ -3,6 +3,7 @@ package io.sparkprop.spark;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Topology;
+import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.Step;
 import io.sparkprop.train.Trainer;
 import io.sparkprop.train.TrainingConfig;
@@ -31,6 +32,9 @@ public final class SparkTrainer {
     private String labelCol = "label";
     private int blockRows = DEFAULT_BLOCK_ROWS;
     private int maxColumns = DEFAULT_MAX_COLUMNS;
+    private CheckpointStore checkpoints;
+    private int checkpointInterval = 1;
+    private boolean resume;
 
     /** {@code standardizer} may be null. */
     public SparkTrainer(Topology topology, TargetEncoder targets, Standardizer standardizer, TrainingConfig config) {
@@ -56,6 +60,14 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** Checkpoints every {@code interval} epochs into {@code store}; with {@code resume}, continues from the newest. */
+    public SparkTrainer checkpoints(CheckpointStore store, int interval, boolean resumeFromNewest) {
+        this.checkpoints = store;
+        this.checkpointInterval = interval;
+        this.resume = resumeFromNewest;
+        return this;
+    }
+
     /**
      * Trains on {@code train}, validating on {@code validation} each epoch when it is not null.
      */
@@ -76,8 +88,11 @@ public final class SparkTrainer {
             SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
             SparkGradientSource check = validationBlocks == null ? null
                     : new SparkGradientSource(validationBlocks, topology, maxColumns);
-            return new Trainer(topology, config, targets.rmseScale()).train(source, check, initialWeights,
-                    new JobNames(sc).andThen(listener));
+            Trainer trainer = new Trainer(topology, config, targets.rmseScale());
+            if (checkpoints != null) {
+                trainer.checkpoints(checkpoints, checkpointInterval, resume);
+            }
+            return trainer.train(source, check, initialWeights, new JobNames(sc).andThen(listener));
         } finally {
             if (trainBlocks != null) {
                 trainBlocks.close();

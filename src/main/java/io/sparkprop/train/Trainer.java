@@ -4,7 +4,10 @@ import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.optim.Optimizer;
 import java.util.ArrayList;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The training loop, the same over any {@link GradientSource}: for each step, gradient sums
@@ -15,6 +18,9 @@ public final class Trainer {
     private final Topology topology;
     private final TrainingConfig config;
     private final double targetScale;
+    private CheckpointStore checkpoints;
+    private int checkpointInterval = 1;
+    private boolean resume;
 
     public Trainer(Topology topology, TrainingConfig config) {
         this(topology, config, 1.0);
@@ -28,6 +34,39 @@ public final class Trainer {
         this.topology = topology;
         this.config = config;
         this.targetScale = targetScale;
+    }
+
+    /**
+     * Saves a checkpoint every {@code interval} epochs into {@code store}; with {@code resume},
+     * continues from the newest checkpoint there instead of from the initial weights, and ends
+     * with bitwise the weights an uninterrupted run would have.
+     */
+    public Trainer checkpoints(CheckpointStore store, int interval, boolean resumeFromNewest) {
+        if (interval < 1) {
+            throw new IllegalArgumentException("checkpointInterval must be >= 1, got " + interval);
+        }
+        if (resumeFromNewest && store == null) {
+            throw new IllegalArgumentException("resume needs a checkpointDir");
+        }
+        this.checkpoints = store;
+        this.checkpointInterval = interval;
+        this.resume = resumeFromNewest;
+        return this;
+    }
+
+    /** What the result depends on, as text: checked on resume. */
+    Map<String, String> configuration(long rows) {
+        Map<String, String> c = new TreeMap<>();
+        c.put("topology", topology.toString());
+        c.put("rows", Long.toString(rows));
+        for (RecordComponent rc : TrainingConfig.class.getRecordComponents()) {
+            try {
+                c.put(rc.getName(), String.valueOf(rc.getAccessor().invoke(config)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return c;
     }
 
     /**
@@ -49,14 +88,29 @@ public final class Trainer {
         double[] w = initialWeights.clone();
         Optimizer optimizer = config.newOptimizer();
         optimizer.initialise(w.length);
-        listener.onStart(rows, steps, config.maxEpochs());
+        Map<String, String> configuration = configuration(rows);
 
         List<EpochStats> history = new ArrayList<>();
         double[] best = null;
         int bestEpoch = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         int sinceBest = 0;
-        for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+        int firstEpoch = 1;
+        if (resume) {
+            Checkpoint c = checkpoints.latest().orElseThrow(() -> new IllegalArgumentException(
+                    "no checkpoint in " + checkpoints.dir() + " to resume from"));
+            requireSameConfiguration(c.configuration(), configuration);
+            w = c.weights().clone();
+            optimizer.restoreState(c.optimizerState());
+            history.addAll(c.history());
+            best = c.bestWeights();
+            bestEpoch = c.bestEpoch();
+            bestScore = c.bestScore();
+            sinceBest = c.sinceBest();
+            firstEpoch = c.epoch() + 1;
+        }
+        listener.onStart(rows, steps, config.maxEpochs());
+        for (int epoch = firstEpoch; epoch <= config.maxEpochs(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
             long count = 0;
@@ -95,6 +149,7 @@ public final class Trainer {
             history.add(stats);
             listener.onEpoch(stats, w);
 
+            boolean stop = false;
             if (validation != null && config.earlyStoppingPatience() > 0) {
                 double score = topology.isClassifier() ? validationMetric : -validationMetric;
                 if (score > bestScore) {
@@ -102,15 +157,35 @@ public final class Trainer {
                     best = w.clone();
                     bestEpoch = epoch;
                     sinceBest = 0;
-                } else if (++sinceBest >= config.earlyStoppingPatience()) {
-                    break;
+                } else {
+                    stop = ++sinceBest >= config.earlyStoppingPatience();
                 }
+            }
+            if (checkpoints != null && (epoch % checkpointInterval == 0 || epoch == config.maxEpochs() || stop)) {
+                checkpoints.save(new Checkpoint(epoch, w.clone(), optimizer.state(), history, best, bestEpoch,
+                        bestScore, sinceBest, configuration));
+            }
+            if (stop) {
+                break;
             }
         }
         if (best != null) {
             return new TrainingResult(best, history, bestEpoch);
         }
         return new TrainingResult(w, history, history.size());
+    }
+
+    private void requireSameConfiguration(Map<String, String> saved, Map<String, String> now) {
+        List<String> differences = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(now.keySet())) {
+            if (!now.get(key).equals(saved.get(key))) {
+                differences.add(key + " was " + saved.get(key) + ", is " + now.get(key));
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume from " + checkpoints.dir() + ": the run's settings differ"
+                    + " from the checkpoint's (" + String.join("; ", differences) + ")");
+        }
     }
 
     /** Accuracy for a classifier; RMSE per output value, in the label's units, for a regression. */

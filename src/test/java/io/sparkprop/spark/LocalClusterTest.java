@@ -49,16 +49,7 @@ class LocalClusterTest {
                 .train(frame(spark, x, y, 120, 80, 150, 50), null, WeightInit.initialWeights(net, 4),
                         TrainingListener.NONE).weights();
 
-        stopActiveSession();
-        SparkSession cluster = SparkSession.builder()
-                .master("local-cluster[2,1,1024]")
-                .appName("sparkprop-local-cluster-test")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executor.extraClassPath", System.getProperty("sparkprop.test.classpath"))
-                .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
-                .getOrCreate();
+        SparkSession cluster = startCluster();
         double[] onCluster;
         try {
             assertEquals("local-cluster[2,1,1024]", cluster.sparkContext().master());
@@ -72,6 +63,75 @@ class LocalClusterTest {
         double[] local = job.apply(SparkTestSupport.session());
         double diff = relativeDifference(onCluster, local);
         assertTrue(diff < 1e-10, "local-cluster and local[2] weights differ by " + diff);
+    }
+
+    @Test
+    void aKilledExecutorCostsTimeNotCorrectness() throws Exception {
+        Topology net = new Topology(new int[] {6, 12, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        double[][] x = features(600, 6, 5);
+        double[] y = labels(x, 3);
+        TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("adam").withBatchSize(100)
+                .withStepSize(0.01).withMaxEpochs(12).withSeed(8);
+        SparkSession cluster = startCluster();
+        try {
+            var trainer = new SparkTrainer(net, TargetEncoder.classes(3, Loss.CROSS_ENTROPY), null, config)
+                    .blockRows(32, 16);
+            double[] undisturbed = trainer.train(frame(cluster, x, y, 150, 150, 150, 150), null,
+                    WeightInit.initialWeights(net, 8), TrainingListener.NONE).weights();
+
+            String app = cluster.sparkContext().applicationId();
+            java.util.List<Long> killed = new java.util.ArrayList<>();
+            TrainingListener killer = new TrainingListener() {
+                @Override
+                public void onStepStart(io.sparkprop.train.Step step, int maxEpochs) {
+                    if (step.epoch() == 4 && step.index() == 2 && killed.isEmpty()) {
+                        // Spark's executor list names the executors; their JVMs are found by id and app.
+                        String id = executorIds(cluster).get(0);
+                        ProcessHandle executor = ProcessHandle.allProcesses()
+                                .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                                        && c.contains("--executor-id " + id) && c.contains(app)).orElse(false))
+                                .findFirst().orElseThrow(() -> new AssertionError("no JVM for executor " + id));
+                        killed.add(executor.pid());
+                        executor.destroyForcibly();
+                    }
+                }
+            };
+            double[] disturbed = trainer.train(frame(cluster, x, y, 150, 150, 150, 150), null,
+                    WeightInit.initialWeights(net, 8), killer).weights();
+            assertEquals(1, killed.size(), "one executor JVM was killed mid-training");
+            assertTrue(ProcessHandle.of(killed.get(0)).map(p -> !p.isAlive()).orElse(true));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(undisturbed, disturbed, 0.0);
+        } finally {
+            cluster.stop();
+        }
+    }
+
+    static java.util.List<String> executorIds(SparkSession spark) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        scala.collection.Iterator<String> it = spark.sparkContext().getExecutorIds().iterator();
+        while (it.hasNext()) {
+            ids.add(it.next());
+        }
+        java.util.Collections.sort(ids);
+        return ids;
+    }
+
+    static SparkSession startCluster() throws Exception {
+        String sparkHome = System.getenv("SPARK_HOME");
+        Path release = Path.of(sparkHome, "RELEASE");
+        if (!Files.exists(release)) {
+            Files.createFile(release);
+        }
+        stopActiveSession();
+        return SparkSession.builder()
+                .master("local-cluster[2,1,1024]")
+                .appName("sparkprop-local-cluster-test")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.executor.extraClassPath", System.getProperty("sparkprop.test.classpath"))
+                .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+                .getOrCreate();
     }
 
     static void stopActiveSession() {
