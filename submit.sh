@@ -55,6 +55,13 @@ if has_opt --master; then
 else
   spark_args+=(--master "local[*]")
 fi
+case "$(opt_value --master)" in
+  local-cluster*)
+    # Worker JVMs on this machine launch executors from a Spark folder: the build's jars will do.
+    if [ -z "${SPARK_HOME:-}" ] || [ ! -d "$SPARK_HOME/jars" ]; then export SPARK_HOME="$here/target/spark-home"; fi
+    [ -f "$SPARK_HOME/RELEASE" ] || touch "$SPARK_HOME/RELEASE"
+    export SPARK_SCALA_VERSION=2.13 ;;
+esac
 if [ "$local_mode" = 1 ]; then
   export SPARK_LOCAL_IP=127.0.0.1           # local mode serves nothing beyond this machine
   has_opt --driver-memory || spark_args+=(--driver-memory 4g)

@@ -35,7 +35,7 @@ class BadInputTest {
     static String[] trainArgs(String modelDir, String... sets) {
         List<String> args = new ArrayList<>(List.of("train", "--conf", "conf/default.properties", "--model", modelDir,
                 "--set", "data.label=label", "--set", "maxEpochs=2", "--set", "validationFraction=0",
-                "--set", "output.report=" + modelDir + "-report"));
+                "--set", "output.report=" + modelDir + "-report", "--set", "checkpointDir=" + modelDir + "-checkpoints"));
         for (String s : sets) {
             args.add("--set");
             args.add(s);
@@ -51,6 +51,7 @@ class BadInputTest {
         assertTrue(r.err().contains(expectedMessage), "expected '" + expectedMessage + "' in:\n" + r.err());
         assertFalse(Files.exists(Path.of(out)), "no model folder");
         assertFalse(Files.exists(Path.of(out + "-report")), "no report folder");
+        assertFalse(Files.exists(Path.of(out + "-checkpoints")), "no checkpoint");
     }
 
     static String csv(String name, String... lines) throws Exception {
@@ -115,6 +116,12 @@ class BadInputTest {
     }
 
     @Test
+    void infiniteLabel() throws Exception {
+        String bad = csv("inf.csv", "p0,p1,label", "1,2,0", "3,4,Infinity");
+        trainFails("inf.csv: line 3, column 'label': Infinity is not a finite number", "data.train=" + bad);
+    }
+
+    @Test
     void negativeOrFractionalClassLabel() throws Exception {
         trainFails("neg.csv: line 3, label -1.0 in column 'label' is not a class label",
                 "data.train=" + csv("neg.csv", "p0,label", "1,0", "2,-1", "3,1", "4,-2"));
@@ -132,6 +139,7 @@ class BadInputTest {
         Path out = dir.resolve("never.csv");
         CliRunner.Result p = CliRunner.run("predict", "--model", model, "--data", unknown, "--output", out.toString());
         assertEquals(1, p.code());
+        assertTrue(p.err().contains("unknown.csv: line 3, label 7.0"), p.err());
         assertFalse(Files.exists(out));
     }
 
@@ -167,7 +175,17 @@ class BadInputTest {
         assertTrue(missing.err().contains("nope: no such folder"), missing.err());
         Path partial = Files.createDirectories(dir.resolve("partial").resolve("data"));
         CliRunner.Result p = CliRunner.run("evaluate", "--model", partial.getParent().toString(), "--data", fixture);
+        assertEquals(1, p.code());
         assertTrue(p.err().contains("no metadata/"), p.err());
+        String estimator = dir.resolve("an-estimator").toString();
+        new io.sparkprop.ml.FeedForwardClassifier().write().save(estimator);
+        Path out = dir.resolve("never.parquet");
+        CliRunner.Result other = CliRunner.run("predict", "--model", estimator, "--data", fixture, "--output",
+                out.toString());
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("holds a io.sparkprop.ml.FeedForwardClassifier, not a sparkprop model"),
+                other.err());
+        assertFalse(Files.exists(out));
     }
 
     @Test
