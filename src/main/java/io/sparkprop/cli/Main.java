@@ -19,6 +19,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = run(System.out, System.err, args);
+        // Stop Spark before exit, so that its shutdown hooks are not registered while the JVM exits.
+        org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
         System.exit(code);
     }
 
