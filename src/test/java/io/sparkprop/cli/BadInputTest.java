@@ -32,6 +32,18 @@ class BadInputTest {
         assertEquals(0, r.code(), r.err());
     }
 
+    @Test
+    void explicitValidationRowsAreScoredEachEpoch() throws Exception {
+        String out = dir.resolve("validated").toString();
+        CliRunner.Result r = CliRunner.run(trainArgs(out, "data.train=" + fixture, "data.validation=" + fixture,
+                "data.testFraction=0"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("epoch   2/2") && r.out().contains("val acc"), r.out());
+        List<String> metrics = Files.readAllLines(Path.of(out + "-report", "metrics.jsonl"));
+        assertTrue(metrics.get(1).contains("\"validationMetric\":"), metrics.get(1));
+        assertFalse(metrics.get(1).contains("\"validationMetric\":null"), metrics.get(1));
+    }
+
     static String[] trainArgs(String modelDir, String... sets) {
         List<String> args = new ArrayList<>(List.of("train", "--conf", "conf/default.properties", "--model", modelDir,
                 "--set", "data.label=label", "--set", "maxEpochs=2", "--set", "validationFraction=0",
