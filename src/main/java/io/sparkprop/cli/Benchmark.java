@@ -149,6 +149,10 @@ final class Benchmark {
                 stepSeconds.add(wall);
                 outside.add(1 - sum.slowestComputeNanos() / 1e9 / wall);
             }
+            double floor = sparkJobFloor(jsc, blocks.partitionCount(), net.parameterCount(), 40);
+            json.put("sparkJobFloorSeconds", floor);
+            out.printf(Locale.ROOT, "a Spark job that only broadcasts the weights and returns one gradient-sized array"
+                    + " per partition: %.1f ms (median of 40)%n", 1000 * floor);
             json.put("batch1024StepSeconds", median(stepSeconds));
             json.put("batch1024ShareOutsideForwardBackward", median(outside));
             out.printf(Locale.ROOT, "batch 1024: %.1f ms per step (median of %d), %.0f%% outside forward/backward%n",
@@ -235,6 +239,29 @@ final class Benchmark {
             return reps * 2 * 2.0 * m * k * cols / seconds / 1e9;
         }).collect();
         return rates.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /**
+     * The least a step can cost here: a job over the same partitions that broadcasts a weight-sized
+     * array and returns a gradient-sized array per partition, with no computation.
+     */
+    static double sparkJobFloor(JavaSparkContext jsc, int partitions, int parameters, int jobs) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+            ids.add(i);
+        }
+        JavaRDD<Integer> rdd = jsc.parallelize(ids, partitions).cache();
+        rdd.count();
+        List<Double> seconds = new ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            long t0 = System.nanoTime();
+            var bc = jsc.broadcast(new double[parameters]);
+            rdd.map(i -> new double[bc.value().length]).collect();
+            bc.destroy();
+            seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+        rdd.unpersist(false);
+        return median(seconds);
     }
 
     static double median(List<Double> values) {

@@ -22,7 +22,8 @@ class BenchmarkSmokeTest {
         assertEquals("synthetic", m.get("data").asText());
         assertEquals(300, m.get("rows").asInt());
         for (String key : new String[] {"sparkpropSecondsPerIteration", "sparkMlpSecondsPerIteration", "ratio",
-            "dgemmGflops", "shareOfDgemm", "batch1024ShareOutsideForwardBackward", "loadSeconds"}) {
+            "dgemmGflops", "shareOfDgemm", "batch1024ShareOutsideForwardBackward", "loadSeconds",
+            "sparkJobFloorSeconds"}) {
             assertTrue(m.has(key), key);
         }
         assertTrue(r.out().contains("sparkprop") && r.out().contains("Spark MLP"), r.out());
