@@ -117,10 +117,4 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
         }
         return stacker.finish();
     }
-
-    /** The number of classes if the labels are 0..K-1 whole numbers, as the max label + 1. */
-    public int classCount() {
-        double max = Arrays.stream(labels).max().orElse(-1);
-        return (int) max + 1;
-    }
 }

@@ -92,10 +92,6 @@ public final class Topology implements Serializable {
         return widths.clone();
     }
 
-    public int maxWidth() {
-        return Arrays.stream(widths).max().orElseThrow();
-    }
-
     public Activation hiddenActivation() {
         return hidden;
     }

@@ -159,11 +159,6 @@ public final class TrainingBlocks implements AutoCloseable {
         return partitionRows.length;
     }
 
-    /** Rows in each partition, in partition order. */
-    public long[] partitionRows() {
-        return partitionRows.clone();
-    }
-
     @Override
     public void close() {
         blocks.unpersist(false);

@@ -40,10 +40,6 @@ public final class Shard {
         return rowCount;
     }
 
-    public List<Block> blocks() {
-        return blocks;
-    }
-
     /** Adds this partition's share of the step's gradient sums into {@code into}. */
     public void accumulate(double[] w, Step step, int partition, ShardWorkspace ws, GradientSum into) {
         if (rowCount == 0) {
