@@ -12,6 +12,7 @@ import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,14 +24,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a model saved by train")
-    String model;
-
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "labelled data")
-    String data;
-
-    @Option(names = "--format", paramLabel = "F", description = "csv, libsvm, parquet or idx (default: from the path)")
-    String format;
+    @Mixin
+    ModelDataOptions source;
 
     @Option(names = "--label", paramLabel = "COL", description = "the label column (default: the model's)")
     String label;
@@ -42,9 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = Sessions.get("sparkprop evaluate");
-        PredictionModel<Vector, ?> m = ModelFolder.load(spark, model);
+        PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
         String labelCol = label != null ? label : m.getLabelCol();
-        LabeledFrame input = ModelInputs.read(spark, m, data, format, labelCol);
+        LabeledFrame input = ModelInputs.read(spark, m, source.data, source.format, labelCol);
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + labelCol + "' among "
                     + input.inputColumns() + " (use --label)");

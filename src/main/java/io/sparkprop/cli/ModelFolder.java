@@ -27,12 +27,7 @@ final class ModelFolder {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try {
                 model.write().save(tmp.toString());
-                if (fs.exists(target)) {
-                    fs.delete(target, true);
-                }
-                if (!fs.rename(tmp, target)) {
-                    throw new IOException("could not rename " + tmp + " to " + target);
-                }
+                FileReplace.replace(fs, tmp, target);
             } finally {
                 if (fs.exists(tmp)) {
                     fs.delete(tmp, true);

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,24 +35,18 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a model saved by train")
-    String model;
-
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "rows to predict")
-    String data;
+    @Mixin
+    ModelDataOptions source;
 
     @Option(names = "--output", required = true, paramLabel = "PATH", description = "where to write the predictions")
     String output;
-
-    @Option(names = "--format", paramLabel = "F", description = "csv, libsvm, parquet or idx (default: from the path)")
-    String format;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = Sessions.get("sparkprop predict");
-        PredictionModel<Vector, ?> m = ModelFolder.load(spark, model);
-        LabeledFrame input = ModelInputs.read(spark, m, data, format, m.getLabelCol());
+        PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
+        LabeledFrame input = ModelInputs.read(spark, m, source.data, source.format, m.getLabelCol());
         if (m instanceof FeedForwardClassificationModel c && input.hasLabel()) {
             Evaluation.requireClassLabels(input, c.numClasses());
         }
@@ -94,10 +89,10 @@ final class PredictCommand implements Callable<Integer> {
                 if (parts == null || parts.length != 1) {
                     throw new IOException("expected one CSV part file in " + tmp);
                 }
-                replace(fs, parts[0].getPath(), target);
+                FileReplace.replace(fs, parts[0].getPath(), target);
             } else {
                 cached.write().parquet(tmp.toString());
-                replace(fs, tmp, target);
+                FileReplace.replace(fs, tmp, target);
             }
             cached.unpersist();
             return rows;
@@ -107,19 +102,6 @@ final class PredictCommand implements Callable<Integer> {
             if (fs.exists(tmp)) {
                 fs.delete(tmp, true);
             }
-        }
-    }
-
-    private static void replace(FileSystem fs, Path from, Path to) throws IOException {
-        if (fs.exists(to)) {
-            fs.delete(to, true);
-        }
-        Path parent = to.getParent();
-        if (parent != null && !fs.exists(parent)) {
-            fs.mkdirs(parent);
-        }
-        if (!fs.rename(from, to)) {
-            throw new IOException("could not rename " + from + " to " + to);
         }
     }
 }

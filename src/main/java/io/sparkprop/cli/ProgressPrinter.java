@@ -3,15 +3,12 @@ package io.sparkprop.cli;
 import io.sparkprop.train.EpochStats;
 import io.sparkprop.train.TrainingListener;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /** One line per epoch: loss, training and validation metric, samples/s, elapsed time and ETA. */
 final class ProgressPrinter implements TrainingListener {
     private final PrintWriter out;
     private final boolean classification;
-    private final List<EpochStats> history = new ArrayList<>();
     private long start;
     private int maxEpochs;
 
@@ -30,7 +27,6 @@ final class ProgressPrinter implements TrainingListener {
 
     @Override
     public void onEpoch(EpochStats s, double[] weights) {
-        history.add(s);
         double elapsed = (System.nanoTime() - start) / 1e9;
         double eta = elapsed / s.epoch() * (maxEpochs - s.epoch());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f", s.epoch(),
@@ -46,9 +42,5 @@ final class ProgressPrinter implements TrainingListener {
                 s.samples() / s.seconds(), elapsed, eta));
         out.println(line);
         out.flush();
-    }
-
-    List<EpochStats> history() {
-        return history;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkprop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.data.InputException;
+import io.sparkprop.data.LocalFolders;
 import io.sparkprop.train.EpochStats;
 import java.awt.Color;
 import java.io.IOException;
@@ -11,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -59,7 +58,7 @@ final class TrainingReport {
             }
             writeIndex(tmp.resolve("index.html"), charts);
             if (Files.exists(dir)) {
-                deleteTree(dir);
+                LocalFolders.deleteTree(dir);
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -67,7 +66,7 @@ final class TrainingReport {
         } finally {
             if (Files.exists(tmp)) {
                 try {
-                    deleteTree(tmp);
+                    LocalFolders.deleteTree(tmp);
                 } catch (IOException ignored) {
                     // best effort: the error that got us here matters more
                 }
@@ -179,13 +178,5 @@ final class TrainingReport {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -15,6 +15,13 @@ public class InputException extends IllegalArgumentException {
         super(message, cause);
     }
 
+    /** The first line of an exception's message, for errors that quote a library's reason. */
+    public static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
     /** The first InputException (or, failing that, IllegalArgumentException) in a cause chain, or null. */
     public static IllegalArgumentException find(Throwable e) {
         IllegalArgumentException fallback = null;

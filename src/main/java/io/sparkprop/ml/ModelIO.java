@@ -1,5 +1,6 @@
 package io.sparkprop.ml;
 
+import io.sparkprop.data.InputException;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
@@ -82,7 +83,7 @@ final class ModelIO {
                 metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, spark, "");
             } catch (Exception e) {
                 throw new IllegalArgumentException("model folder " + path + ": no readable metadata ("
-                        + firstLine(e) + ")", e);
+                        + InputException.firstLine(e) + ")", e);
             }
             if (!metadata.className().equals(type.getName())) {
                 throw new IllegalArgumentException("model folder " + path + " holds a " + metadata.className()
@@ -94,7 +95,7 @@ final class ModelIO {
                 network = toNetwork(row);
             } catch (Exception e) {
                 throw new IllegalArgumentException("model folder " + path + ": data/ is missing or damaged ("
-                        + firstLine(e) + ")", e);
+                        + InputException.firstLine(e) + ")", e);
             }
             M model = make.apply(metadata.uid(), network);
             metadata.getAndSetParams((Params) model, Option.empty());
@@ -116,11 +117,5 @@ final class ModelIO {
 
     private static double[] doubles(List<Double> list) {
         return list.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -190,7 +190,7 @@ public final class InputFormats {
         try {
             frame = reader.load(path);
         } catch (Exception e) {
-            throw new InputException(path + ": not readable as libsvm (" + firstLine(e) + ")", e);
+            throw new InputException(path + ": not readable as libsvm (" + InputException.firstLine(e) + ")", e);
         }
         if (!labelCol.equals("label")) {
             frame = frame.withColumnRenamed("label", labelCol);
@@ -203,7 +203,7 @@ public final class InputFormats {
         try {
             raw = spark.read().parquet(path);
         } catch (Exception e) {
-            throw new InputException(path + ": not readable as Parquet (" + firstLine(e) + ")", e);
+            throw new InputException(path + ": not readable as Parquet (" + InputException.firstLine(e) + ")", e);
         }
         StructType schema = raw.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
@@ -310,11 +310,5 @@ public final class InputFormats {
         } catch (IOException e) {
             throw new InputException(path + ": cannot be read (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 }

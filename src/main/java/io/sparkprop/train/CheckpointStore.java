@@ -1,5 +1,6 @@
 package io.sparkprop.train;
 
+import io.sparkprop.data.LocalFolders;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -61,7 +62,7 @@ public final class CheckpointStore {
             }
             Path target = dir.resolve(String.format("%s%06d", PREFIX, c.epoch()));
             if (Files.exists(target)) {
-                deleteTree(target);
+                LocalFolders.deleteTree(target);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             prune();
@@ -109,7 +110,7 @@ public final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
+            LocalFolders.deleteTree(all.get(i));
         }
     }
 
@@ -179,11 +180,4 @@ public final class CheckpointStore {
         return a;
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }
