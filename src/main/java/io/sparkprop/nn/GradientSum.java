@@ -1,6 +1,9 @@
 package io.sparkprop.nn;
 
 import dev.ludovic.netlib.blas.BLAS;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -13,7 +16,7 @@ public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int parameterCount;
-    private double[] sums; // allocated on first use, so an empty sum (Spark's zero value) travels light
+    private transient double[] sums; // allocated on first use; serialized by writeObject, in bulk
     private double lossSum;
     private long count;
     private long correct;
@@ -102,5 +105,24 @@ public final class GradientSum implements Serializable {
         double[] s = sums();
         BLAS.getInstance().dscal(parameterCount, 1.0 / count, s, 1);
         return s;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeBoolean(sums != null);
+        if (sums != null) {
+            PackedDoubles.write(out, sums);
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (in.readBoolean()) {
+            sums = PackedDoubles.read(in);
+            if (sums.length != parameterCount) {
+                throw new IOException("corrupt gradient sum: " + sums.length + " values for " + parameterCount
+                        + " parameters");
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -256,11 +257,13 @@ public final class InputFormats {
                     + labelDims[0] + " labels");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+        // Broadcast, not captured: a captured configuration is serialized (gzipped, hundreds of keys)
+        // into the task binary of every later job over these rows, every training step included.
+        Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
         int slices = Math.max(jsc.defaultParallelism(), 1);
         JavaRDD<Row> rows = sliceIndices(jsc, slices).flatMap(slice -> {
-            IdxFile images = readIdx(imagesPath, hadoop.value(), 3);
-            IdxFile labels = readIdx(labelsPath, hadoop.value(), 1);
+            IdxFile images = readIdx(imagesPath, hadoop.value().value(), 3);
+            IdxFile labels = readIdx(labelsPath, hadoop.value().value(), 1);
             int from = sliceStart(slice, slices, images.count());
             int to = sliceStart(slice + 1, slices, images.count());
             List<Row> out = new ArrayList<>(to - from);

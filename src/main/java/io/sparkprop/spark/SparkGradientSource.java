@@ -10,10 +10,14 @@ import io.sparkprop.train.Step;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * Gradient sums computed where the rows are: each step broadcasts the weights, every task
@@ -72,21 +76,62 @@ public final class SparkGradientSource implements GradientSource {
 
     /**
      * One job: broadcast the weights, run {@code task} over every partition into one partial sum
-     * each, add the partial sums with treeAggregate, and destroy the broadcast.
+     * each, add the partial sums in partition order (through a tree beyond {@link #FAN_IN}
+     * partitions), and destroy the broadcast.
      */
     private GradientSum aggregate(double[] weights, ShardTask task) {
-        Broadcast<double[]> bc = jsc.broadcast(weights.clone());
+        Broadcast<WeightsMessage> bc = jsc.broadcast(new WeightsMessage(weights.clone()));
         try {
-            Topology t = topology;
-            int cols = maxColumns;
-            JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex((partition, blocks) -> {
-                GradientSum sum = new GradientSum(t.parameterCount());
-                task.run(bc.value(), partition, new Shard(drain(blocks)), ExecutorWorkspaces.get(t, cols), sum);
-                return List.of(new Tuple2<>(partition, sum)).iterator();
-            }, true).mapToPair(p -> p);
-            return treeMerge(partials, data.partitionCount(), t.parameterCount());
+            PartitionSum perPartition = new PartitionSum(bc, topology, maxColumns, task);
+            int partitions = data.partitionCount();
+            if (aggregationDepth(partitions) == 1) {
+                // The driver takes every partial sum itself: one runJob with a named function
+                // class, which Spark's closure cleaner skips (for a lambda it re-parses the
+                // bytecode of the class that declared it, milliseconds on every step).
+                GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
+                        ClassTag$.MODULE$.apply(GradientSum.class));
+                GradientSum total = new GradientSum(topology.parameterCount());
+                for (GradientSum part : parts) {
+                    total.merge(part);
+                }
+                return total;
+            }
+            JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex(
+                    (partition, blocks) -> List.of(new Tuple2<>(partition, perPartition.sum(partition, blocks)))
+                            .iterator(), true).mapToPair(p -> p);
+            return treeMerge(partials, partitions, topology.parameterCount());
         } finally {
             bc.destroy();
+        }
+    }
+
+    /** A task's work: its partition's shard into one partial sum, with the step's weights. */
+    private static final class PartitionSum
+            extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, GradientSum>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<WeightsMessage> weights;
+        private final Topology topology;
+        private final int maxColumns;
+        private final ShardTask task;
+
+        PartitionSum(Broadcast<WeightsMessage> weights, Topology topology, int maxColumns, ShardTask task) {
+            this.weights = weights;
+            this.topology = topology;
+            this.maxColumns = maxColumns;
+            this.task = task;
+        }
+
+        @Override
+        public GradientSum apply(TaskContext context, scala.collection.Iterator<Block> blocks) {
+            return sum(context.partitionId(), CollectionConverters.asJava(blocks));
+        }
+
+        GradientSum sum(int partition, Iterator<Block> blocks) {
+            GradientSum sum = new GradientSum(topology.parameterCount());
+            task.run(weights.value().values(), partition, new Shard(drain(blocks)), ExecutorWorkspaces.get(topology, maxColumns),
+                    sum);
+            return sum;
         }
     }
 
