@@ -69,6 +69,14 @@ public final class SparkGradientSource implements GradientSource {
         return aggregate(weights, (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum));
     }
 
+    /**
+     * A step with the backprop left out: the weights go out and a gradient-sized (zero) sum comes
+     * back from every partition. What Spark alone costs a step, for the benchmark.
+     */
+    public GradientSum transportOnly(double[] weights) {
+        return aggregate(weights, (w, partition, shard, ws, sum) -> sum.sums());
+    }
+
     /** What one task does with its partition's shard, adding into the partition's sum. */
     private interface ShardTask extends java.io.Serializable {
         void run(double[] weights, int partition, Shard shard, ShardWorkspace ws, GradientSum into);
