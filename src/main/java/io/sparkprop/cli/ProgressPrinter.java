@@ -5,12 +5,18 @@ import io.sparkprop.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** One line per epoch: loss, training and validation metric, samples/s, elapsed time and ETA. */
+/**
+ * One line per epoch: loss, training and validation metric, samples/s, elapsed time and ETA.
+ * With validation rows, it also says how much of the elapsed time went to scoring them, so that
+ * the training time alone can be read off (a learning curve over the test set pays for it).
+ */
 final class ProgressPrinter implements TrainingListener {
     private final PrintWriter out;
     private final boolean classification;
     private long start;
     private int maxEpochs;
+    private long validationStart;
+    private long validationNanos;
 
     ProgressPrinter(PrintWriter out, boolean classification) {
         this.out = out;
@@ -26,8 +32,17 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
+    public void onValidationStart(int epoch, int maxEpochs) {
+        validationStart = System.nanoTime();
+    }
+
+    @Override
     public void onEpoch(EpochStats s, double[] weights) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        long now = System.nanoTime();
+        if (s.hasValidation()) {
+            validationNanos += now - validationStart;
+        }
+        double elapsed = (now - start) / 1e9;
         double eta = elapsed / s.epoch() * (maxEpochs - s.epoch());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f", s.epoch(),
                 maxEpochs, s.trainLoss()));
@@ -38,8 +53,12 @@ final class ProgressPrinter implements TrainingListener {
             line.append(String.format(Locale.ROOT, "  val loss %.4f  val %s %.4f", s.validationLoss(),
                     classification ? "acc" : "rmse", s.validationMetric()));
         }
-        line.append(String.format(Locale.ROOT, "  %,.0f samples/s  elapsed %.1fs  ETA %.1fs",
-                s.samples() / s.seconds(), elapsed, eta));
+        line.append(String.format(Locale.ROOT, "  %,.0f samples/s  elapsed %.1fs", s.samples() / s.seconds(),
+                elapsed));
+        if (validationNanos > 0) {
+            line.append(String.format(Locale.ROOT, " (validation %.1fs)", validationNanos / 1e9));
+        }
+        line.append(String.format(Locale.ROOT, "  ETA %.1fs", eta));
         out.println(line);
         out.flush();
     }
