@@ -14,9 +14,7 @@ public enum Activation {
     SIGMOID {
         @Override
         void forwardInPlace(double[] z, int off, int n, int cols) {
-            for (int i = off, end = off + n * cols; i < end; i++) {
-                z[i] = sigmoid(z[i]);
-            }
+            SigmoidKernel.applyInPlace(z, off, off + n * cols);
         }
 
         @Override

@@ -1,0 +1,64 @@
+package io.sparkprop.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The SIMD sigmoid against the scalar one it replaces. */
+class SigmoidKernelTest {
+
+    @Test
+    void testsRunTheVectorPath() {
+        assertTrue(SigmoidKernel.VECTORIZED, "surefire's argLine adds jdk.incubator.vector; without it this suite"
+                + " would only ever check the scalar loop");
+    }
+
+    @Test
+    void vectorAndScalarAgreeToAFewUlpsIncludingTheExtremes() {
+        SplittableRandom random = new SplittableRandom(7);
+        int n = 1000 + 3; // not a multiple of any vector length: the scalar tail runs too
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = random.nextDouble(-40, 40);
+        }
+        double[] special = {0.0, -0.0, 800, -800, 709.5, -709.5, 1e-300, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY};
+        System.arraycopy(special, 0, z, 17, special.length);
+        double[] scalar = z.clone();
+        double[] vector = z.clone();
+
+        SigmoidKernel.scalarInPlace(scalar, 0, n);
+        VectorSigmoid.applyInPlace(vector, 0, n);
+
+        for (int i = 0; i < n; i++) {
+            double ulps = Math.abs(vector[i] - scalar[i]) / Math.ulp(scalar[i]);
+            assertTrue(ulps <= 4, "z = " + z[i] + ": " + vector[i] + " vs " + scalar[i]);
+        }
+        assertEquals(0.5, vector[17]);
+        assertEquals(1.0, vector[19]);
+        assertEquals(0.0, vector[20]);
+        assertEquals(1.0, vector[24]);
+        assertEquals(0.0, vector[25]);
+    }
+
+    @Test
+    void leavesValuesOutsideTheRangeAlone() {
+        double[] z = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+        VectorSigmoid.applyInPlace(z, 2, 11);
+        assertEquals(3.0, z[0]);
+        assertEquals(3.0, z[1]);
+        assertEquals(3.0, z[11]);
+        assertEquals(Activation.sigmoid(3), z[2], Math.ulp(1.0) * 4);
+    }
+
+    @Test
+    void notANumberStaysVisible() {
+        double[] z = new double[16];
+        z[5] = Double.NaN;
+        VectorSigmoid.applyInPlace(z, 0, 16);
+        assertTrue(Double.isNaN(z[5]));
+        assertEquals(0.5, z[4]);
+    }
+}
