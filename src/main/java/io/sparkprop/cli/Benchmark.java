@@ -72,10 +72,12 @@ final class Benchmark {
         json.put("master", spark.sparkContext().master());
         json.put("cores", jsc.defaultParallelism());
         json.put("blas", Backprop.blasName());
+        json.put("simdSigmoid", Backprop.simdSigmoid());
         json.put("openblasThreads", System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
         json.put("network", "784-256-10 sigmoid, softmax + cross-entropy, full-batch gd, stepSize " + STEP_SIZE);
-        out.printf(Locale.ROOT, "benchmark: %s, %,d rows, %s, %d cores, BLAS %s%n", json.get("data"), rows,
-                json.get("master"), jsc.defaultParallelism(), Backprop.blasName());
+        out.printf(Locale.ROOT, "benchmark: %s, %,d rows, %s, %d cores, BLAS %s, SIMD sigmoid %s%n", json.get("data"),
+                rows, json.get("master"), jsc.defaultParallelism(), Backprop.blasName(),
+                Backprop.simdSigmoid() ? "on" : "off (add --add-modules=jdk.incubator.vector to the JVMs)");
 
         Topology net = new Topology(LAYERS, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double[] w0 = WeightInit.initialWeights(net, 1);

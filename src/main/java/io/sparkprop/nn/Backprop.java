@@ -190,4 +190,9 @@ public final class Backprop {
     public static String blasName() {
         return BLAS_INSTANCE.getClass().getSimpleName();
     }
+
+    /** Whether sigmoid units use the Vector API's SIMD exp (the JVM runs with --add-modules jdk.incubator.vector). */
+    public static boolean simdSigmoid() {
+        return SigmoidKernel.VECTORIZED;
+    }
 }
