@@ -4,6 +4,7 @@ import dev.ludovic.netlib.blas.BLAS;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamField;
 import java.io.Serializable;
 
 /**
@@ -15,8 +16,21 @@ import java.io.Serializable;
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What Java serialization writes field by field: all but the sums, which writeObject adds as
+     * one run of bytes. Not {@code transient}: Kryo (a common spark.serializer) skips transient
+     * fields and ignores writeObject, and must still see the array.
+     */
+    private static final ObjectStreamField[] serialPersistentFields = {
+        new ObjectStreamField("parameterCount", int.class),
+        new ObjectStreamField("lossSum", double.class),
+        new ObjectStreamField("count", long.class),
+        new ObjectStreamField("correct", long.class),
+        new ObjectStreamField("slowestComputeNanos", long.class),
+    };
+
     private final int parameterCount;
-    private transient double[] sums; // allocated on first use; serialized by writeObject, in bulk
+    private double[] sums; // allocated on first use
     private double lossSum;
     private long count;
     private long correct;

@@ -1,0 +1,56 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sparkprop.nn.GradientSum;
+import java.nio.ByteBuffer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.Serializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import scala.reflect.ClassTag$;
+
+/**
+ * Task results and broadcasts go through spark.serializer, which clusters often set to Kryo:
+ * the packed byte form Java serialization gets must not cost Kryo the arrays themselves.
+ */
+class KryoTransportTest {
+
+    private static SerializerInstance serializer(String name) {
+        SparkConf conf = new SparkConf();
+        Serializer s = name.equals("kryo") ? new KryoSerializer(conf) : new JavaSerializer(conf);
+        return s.newInstance();
+    }
+
+    private static <T> T roundTrip(SerializerInstance s, T value) {
+        ByteBuffer bytes = s.serialize(value, ClassTag$.MODULE$.apply(Object.class));
+        return s.deserialize(bytes, ClassTag$.MODULE$.apply(Object.class));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "kryo"})
+    void gradientSumsKeepTheirSums(String name) {
+        GradientSum sum = new GradientSum(3);
+        sum.sums()[0] = 1.5;
+        sum.sums()[2] = -2.25;
+        sum.recordComputeNanos(5);
+
+        GradientSum back = roundTrip(serializer(name), sum);
+
+        assertArrayEquals(new double[] {1.5, 0, -2.25}, back.sums());
+        assertEquals(5, back.slowestComputeNanos());
+        assertEquals(3, back.parameterCount());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "kryo"})
+    void weightsArriveWhole(String name) {
+        double[] w = {0.25, -1e-300, 7, Double.MAX_VALUE};
+        WeightsMessage back = roundTrip(serializer(name), new WeightsMessage(w.clone()));
+        assertArrayEquals(w, back.values());
+    }
+}
