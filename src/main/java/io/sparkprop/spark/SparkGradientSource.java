@@ -99,7 +99,7 @@ public final class SparkGradientSource implements GradientSource {
                 GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
                         ClassTag$.MODULE$.apply(GradientSum.class));
                 GradientSum total = new GradientSum(topology.parameterCount());
-                for (GradientSum part : parts) {
+                for (GradientSum part : parts) { // indexed by partition: the same order every run
                     total.merge(part);
                 }
                 return total;
@@ -137,8 +137,8 @@ public final class SparkGradientSource implements GradientSource {
 
         GradientSum sum(int partition, Iterator<Block> blocks) {
             GradientSum sum = new GradientSum(topology.parameterCount());
-            task.run(weights.value().values(), partition, new Shard(drain(blocks)), ExecutorWorkspaces.get(topology, maxColumns),
-                    sum);
+            ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
+            task.run(weights.value().values(), partition, new Shard(drain(blocks)), ws, sum);
             return sum;
         }
     }

@@ -35,7 +35,8 @@ class GradientSumSerializationTest {
 
         assertEquals(5, back.parameterCount());
         for (int i = 0; i < values.length; i++) {
-            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back.sums()[i]), "value " + i);
+            assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(back.sums()[i]),
+                    "value " + i);
         }
         assertEquals(2.25, back.lossSum());
         assertEquals(7, back.count());
