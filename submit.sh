@@ -70,10 +70,14 @@ fi
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"   # one BLAS thread per Spark task
 spark_args+=(--conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS")
 log_opt="-Dlog4j2.configurationFile=file:$here/conf/log4j2.properties"
-# The Vector API: a SIMD exp for sigmoid units, and netlib's VectorBLAS when OpenBLAS is missing.
-vector_opt="--add-modules=jdk.incubator.vector"
+# JVM options for the driver and (unless given) the executors:
+# - the Vector API: a SIMD exp for sigmoid units, and netlib's VectorBLAS when OpenBLAS is missing;
+# - the parallel collector: every step allocates several gradient-sized arrays, which G1 treats as
+#   humongous (over half a region) and answers with concurrent cycles whose threads take CPU from
+#   the tasks; with it, Fashion-MNIST's time to 88% went from 12.4 to 10.2 s (median, README).
+jvm_opts=(--add-modules=jdk.incubator.vector -XX:+UseParallelGC)
 conf_given() { local o; for o in "${spark_args[@]+"${spark_args[@]}"}"; do case "$o" in "$1"=*) return 0 ;; esac; done; return 1; }
-conf_given spark.executor.extraJavaOptions || spark_args+=(--conf "spark.executor.extraJavaOptions=$vector_opt")
+conf_given spark.executor.extraJavaOptions || spark_args+=(--conf "spark.executor.extraJavaOptions=${jvm_opts[*]}")
 
 submit=""
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
@@ -83,7 +87,7 @@ elif command -v spark-submit >/dev/null 2>&1; then
 fi
 
 if [ -n "$submit" ]; then
-  exec "$submit" --class io.sparkprop.cli.Main --driver-java-options "$log_opt $vector_opt" \
+  exec "$submit" --class io.sparkprop.cli.Main --driver-java-options "$log_opt ${jvm_opts[*]}" \
     "${spark_args[@]}" "$jar" "$@"
 fi
 
@@ -103,5 +107,5 @@ opens=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
-exec "$java_bin" "-Xmx$mem" "${opens[@]}" "$log_opt" "$vector_opt" -cp "$deps/*" \
+exec "$java_bin" "-Xmx$mem" "${opens[@]}" "$log_opt" "${jvm_opts[@]}" -cp "$deps/*" \
   org.apache.spark.deploy.SparkSubmit --class io.sparkprop.cli.Main "${spark_args[@]}" "$jar" "$@"
