@@ -72,10 +72,13 @@ spark_args+=(--conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREAD
 log_opt="-Dlog4j2.configurationFile=file:$here/conf/log4j2.properties"
 # JVM options for the driver and (unless given) the executors:
 # - the Vector API: a SIMD exp for sigmoid units, and netlib's VectorBLAS when OpenBLAS is missing;
-# - the parallel collector: every step allocates several gradient-sized arrays, which G1 treats as
-#   humongous (over half a region) and answers with concurrent cycles whose threads take CPU from
-#   the tasks; with it, Fashion-MNIST's time to 88% went from 12.4 to 10.2 s (median, README).
-jvm_opts=(--add-modules=jdk.incubator.vector -XX:+UseParallelGC)
+# - in local modes, the parallel collector: every step allocates several gradient-sized arrays,
+#   which G1 treats as humongous (over half a region) and answers with concurrent cycles whose
+#   threads take CPU from the tasks; with it, Fashion-MNIST's time to 88% went from 12.4 to
+#   10.2 s (median, README). On a cluster the collector is the cluster's choice: a second
+#   collector flag beside one in its defaults would stop the JVM.
+jvm_opts=(--add-modules=jdk.incubator.vector)
+if [ "$local_mode" = 1 ]; then jvm_opts+=(-XX:+UseParallelGC); fi
 conf_given() { local o; for o in "${spark_args[@]+"${spark_args[@]}"}"; do case "$o" in "$1"=*) return 0 ;; esac; done; return 1; }
 conf_given spark.executor.extraJavaOptions || spark_args+=(--conf "spark.executor.extraJavaOptions=${jvm_opts[*]}")
 
