@@ -15,12 +15,18 @@ public final class PackedDoubles {
     private PackedDoubles() {
     }
 
+    /** Values per chunk: the bytes go through a 64 KB buffer, not a copy of the whole array. */
+    private static final int CHUNK = 8192;
+
     /** Writes the length, then the values. */
     public static void write(ObjectOutput out, double[] values) throws IOException {
-        byte[] bytes = new byte[Math.multiplyExact(values.length, Double.BYTES)];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values);
         out.writeInt(values.length);
-        out.write(bytes);
+        byte[] bytes = new byte[Math.min(values.length, CHUNK) * Double.BYTES];
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, from, n);
+            out.write(bytes, 0, n * Double.BYTES);
+        }
     }
 
     /** Reads what {@link #write} wrote. */
@@ -29,10 +35,13 @@ public final class PackedDoubles {
         if (length < 0) {
             throw new IOException("corrupt double array: length " + length);
         }
-        byte[] bytes = new byte[Math.multiplyExact(length, Double.BYTES)];
-        in.readFully(bytes);
         double[] values = new double[length];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values);
+        byte[] bytes = new byte[Math.min(length, CHUNK) * Double.BYTES];
+        for (int from = 0; from < length; from += CHUNK) {
+            int n = Math.min(CHUNK, length - from);
+            in.readFully(bytes, 0, n * Double.BYTES);
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(values, from, n);
+        }
         return values;
     }
 }

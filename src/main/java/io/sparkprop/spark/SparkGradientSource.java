@@ -98,9 +98,11 @@ public final class SparkGradientSource implements GradientSource {
                 // bytecode of the class that declared it, milliseconds on every step).
                 GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
                         ClassTag$.MODULE$.apply(GradientSum.class));
-                GradientSum total = new GradientSum(topology.parameterCount());
-                for (GradientSum part : parts) { // indexed by partition: the same order every run
-                    total.merge(part);
+                // Indexed by partition: the same order every run. The first part is the driver's
+                // own copy, so the others are added into it rather than into a fresh clone of it.
+                GradientSum total = parts[0];
+                for (int p = 1; p < parts.length; p++) {
+                    total.merge(parts[p]);
                 }
                 return total;
             }
