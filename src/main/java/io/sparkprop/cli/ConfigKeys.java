@@ -1,24 +1,20 @@
 package io.sparkprop.cli;
 
-import io.sparkprop.ml.FeedForwardClassifier;
-import io.sparkprop.ml.FeedForwardRegressor;
+import io.sparkprop.ml.FeedForwardParams;
+import io.sparkprop.ml.ParamSpec;
+import io.sparkprop.ml.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.param.Param;
 
 /**
  * Every key a job's properties file may hold, with its default and meaning. The model and
- * training keys are the ML params themselves (their docs and defaults come from the Param
- * objects); the rest say where data comes from and where results go.
+ * training keys are read from the ML params ({@link FeedForwardParams#ALL}: name, doc, default),
+ * never listed here; the rest (the CLI-only keys below) say where data comes from and where
+ * results go. {@code --help-keys} and README's key table are printed from {@link #all()}.
  */
 final class ConfigKeys {
-    /** ML params a conf file may set, in the order the key table shows them. */
-    static final List<String> PARAM_KEYS = List.of("hiddenLayers", "activation", "loss", "optimizer", "stepSize",
-            "batchSize", "maxEpochs", "seed", "standardize", "momentum", "nesterov", "regParam", "schedule",
-            "decayRate", "decayEpochs", "warmupEpochs", "validationFraction", "earlyStoppingPatience",
-            "checkpointDir", "checkpointInterval");
 
     record Key(String name, String defaultValue, String doc) {
     }
@@ -26,7 +22,8 @@ final class ConfigKeys {
     static final Map<String, Key> JOB_KEYS = new LinkedHashMap<>();
 
     static {
-        job("task", "classification", "classification (FeedForwardClassifier) or regression (FeedForwardRegressor)");
+        job("task", Task.CLASSIFICATION.paramName(), "classification (FeedForwardClassifier) or regression"
+                + " (FeedForwardRegressor)");
         job("data.train", "(required)", "training data: a path Spark reads (local, hdfs://, s3a://), or bundled:NAME"
                 + " for a dataset in the jar (digits, breast_cancer, diabetes)");
         job("data.test", "(none)", "test data; without it data.testFraction of the training rows is held out");
@@ -48,35 +45,70 @@ final class ConfigKeys {
         JOB_KEYS.put(name, new Key(name, defaultValue, doc));
     }
 
-    static List<String> allNames() {
-        List<String> names = new ArrayList<>(JOB_KEYS.keySet());
-        names.addAll(PARAM_KEYS);
+    /** The ML params a conf file may set, in the order the key table shows them. */
+    static List<String> paramKeys() {
+        List<String> names = new ArrayList<>();
+        for (ParamSpec<?> spec : FeedForwardParams.ALL) {
+            if (spec.isConfKey()) {
+                names.add(spec.name());
+            }
+        }
         return names;
     }
 
-    /** Every key with its default and doc, for --help-keys and README's table. */
+    static List<String> allNames() {
+        List<String> names = new ArrayList<>(JOB_KEYS.keySet());
+        names.addAll(paramKeys());
+        return names;
+    }
+
+    /**
+     * Every key with its default and doc, for --help-keys and README's table. Where a param's
+     * doc or default depends on the task, both are shown, classification first.
+     */
     static List<Key> all() {
         List<Key> keys = new ArrayList<>(JOB_KEYS.values());
-        FeedForwardClassifier c = new FeedForwardClassifier();
-        FeedForwardRegressor r = new FeedForwardRegressor();
-        for (String name : PARAM_KEYS) {
-            Param<Object> p = c.getParam(name);
-            String def = c.getDefault(p).isDefined() ? show(c.getDefault(p).get()) : "(none)";
-            String doc = p.doc();
-            if (name.equals("loss")) {
-                doc = "classification: " + doc + "; regression: " + r.getParam(name).doc();
-                def = "crossEntropy (regression: quadratic)";
+        for (ParamSpec<?> spec : FeedForwardParams.ALL) {
+            if (!spec.isConfKey()) {
+                continue;
             }
-            keys.add(new Key(name, def, doc));
+            String def = show(spec.defaultValue(Task.CLASSIFICATION));
+            String regressionDef = show(spec.defaultValue(Task.REGRESSION));
+            if (!def.equals(regressionDef)) {
+                def += " (regression: " + regressionDef + ")";
+            }
+            String doc = spec.doc(Task.CLASSIFICATION);
+            String regressionDoc = spec.doc(Task.REGRESSION);
+            if (!doc.equals(regressionDoc)) {
+                doc = "classification: " + doc + "; regression: " + regressionDoc;
+            }
+            keys.add(new Key(spec.name(), def, doc));
         }
         return keys;
     }
 
     static String show(Object v) {
+        if (v == null) {
+            return "(none)";
+        }
         if (v instanceof int[] a) {
             return java.util.Arrays.toString(a);
         }
         return String.valueOf(v);
+    }
+
+    /** README's key table: one Markdown row per key, as {@code train --help-keys --markdown} prints it. */
+    static String markdownTable() {
+        StringBuilder md = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+        for (Key k : all()) {
+            md.append("| `").append(k.name()).append("` | ").append(cell(k.defaultValue())).append(" | ")
+                    .append(cell(k.doc())).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
     }
 
     /** The known key nearest to an unknown one, by edit distance ignoring case. */

@@ -1,6 +1,7 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
+import io.sparkprop.ml.Task;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -71,10 +72,7 @@ final class JobConfig {
                         + ConfigKeys.nearest(key) + "'? (train --help-keys lists them all)");
             }
         }
-        String task = get("task");
-        if (!task.equals("classification") && !task.equals("regression")) {
-            throw new InputException("key task: '" + task + "' is neither classification nor regression");
-        }
+        task(); // fails on an unknown task
         double f = getDouble("data.testFraction");
         if (!(f >= 0 && f < 1)) {
             throw new InputException("key data.testFraction: " + f + " is not in [0, 1)");
@@ -135,13 +133,18 @@ final class JobConfig {
         }
     }
 
-    boolean isClassification() {
-        return get("task").equals("classification");
+    /** What the job trains: the key {@code task}. */
+    Task task() {
+        try {
+            return Task.fromParam(get("task"));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("key task: " + e.getMessage());
+        }
     }
 
     /** Sets every ML param the file names on the estimator, converting and checking each value. */
     void applyTo(Params estimator) {
-        for (String key : ConfigKeys.PARAM_KEYS) {
+        for (String key : ConfigKeys.paramKeys()) {
             if (!values.containsKey(key)) {
                 continue;
             }

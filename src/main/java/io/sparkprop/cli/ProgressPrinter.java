@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.ml.Task;
 import io.sparkprop.train.EpochStats;
 import io.sparkprop.train.TrainingListener;
 import java.io.PrintWriter;
@@ -12,15 +13,15 @@ import java.util.Locale;
  */
 final class ProgressPrinter implements TrainingListener {
     private final PrintWriter out;
-    private final boolean classification;
+    private final Task task;
     private long start;
     private int maxEpochs;
     private long validationStart;
     private long validationNanos;
 
-    ProgressPrinter(PrintWriter out, boolean classification) {
+    ProgressPrinter(PrintWriter out, Task task) {
         this.out = out;
-        this.classification = classification;
+        this.task = task;
     }
 
     @Override
@@ -46,12 +47,12 @@ final class ProgressPrinter implements TrainingListener {
         double eta = elapsed / s.epoch() * (maxEpochs - s.epoch());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f", s.epoch(),
                 maxEpochs, s.trainLoss()));
-        if (classification) {
-            line.append(String.format(Locale.ROOT, "  train acc %.4f", s.trainAccuracy()));
+        if (task.hasTrainingMetric()) {
+            line.append(String.format(Locale.ROOT, "  train %s %.4f", task.metricAbbreviation(), s.trainAccuracy()));
         }
         if (s.hasValidation()) {
             line.append(String.format(Locale.ROOT, "  val loss %.4f  val %s %.4f", s.validationLoss(),
-                    classification ? "acc" : "rmse", s.validationMetric()));
+                    task.metricAbbreviation(), s.validationMetric()));
         }
         line.append(String.format(Locale.ROOT, "  %,.0f samples/s  elapsed %.1fs", s.samples() / s.seconds(),
                 elapsed));

@@ -1,15 +1,12 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
-import io.sparkprop.ml.FeedForwardClassificationModel;
-import io.sparkprop.ml.FeedForwardClassifier;
+import io.sparkprop.ml.FeedForwardModel;
 import io.sparkprop.ml.FeedForwardParams;
-import io.sparkprop.ml.FeedForwardRegressionModel;
-import io.sparkprop.ml.FeedForwardRegressor;
+import io.sparkprop.ml.Task;
 import io.sparkprop.nn.Backprop;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
-import io.sparkprop.train.EpochStats;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.ml.Predictor;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -52,9 +51,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--help-keys", description = "list every conf key with its default and meaning, then exit")
     boolean helpKeys;
 
+    @Option(names = "--markdown", description = "with --help-keys: print README's key table (Markdown)")
+    boolean markdown;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (helpKeys && markdown) {
+            out.print(ConfigKeys.markdownTable());
+            return 0;
+        }
         if (helpKeys) {
             for (ConfigKeys.Key k : ConfigKeys.all()) {
                 out.printf("%-22s %-28s %s%n", k.name(), k.defaultValue(), k.doc());
@@ -68,10 +74,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && !job.has("checkpointDir")) {
             throw new InputException("--resume needs the key checkpointDir in " + job.source());
         }
-        boolean classification = job.isClassification();
-        FeedForwardClassifier classifier = classification ? new FeedForwardClassifier() : null;
-        FeedForwardRegressor regressor = classification ? null : new FeedForwardRegressor();
-        job.applyTo(classification ? classifier : regressor); // bad values fail before Spark starts
+        Task task = job.task();
+        FeedForwardParams.Setters<?> estimator = task.newEstimator();
+        job.applyTo(estimator); // bad values fail before Spark starts
         String modelPath = modelDir != null ? modelDir : job.get("output.model");
         String reportPath = job.get("output.report");
 
@@ -89,17 +94,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         all = all.persist(StorageLevel.MEMORY_AND_DISK()); // files are parsed once, not once per check
         try {
-            return train(job, input, all, classification ? classifier : regressor, modelPath, reportPath, spark, out);
+            return train(job, task, input, all, estimator, modelPath, reportPath, spark, out);
         } finally {
             all.unpersist(false);
         }
     }
 
-    private int train(JobConfig job, LabeledFrame input, Dataset<Row> all, FeedForwardParams estimator,
-                      String modelPath, String reportPath, SparkSession spark, PrintWriter out) {
-        boolean classification = job.isClassification();
+    private int train(JobConfig job, Task task, LabeledFrame input, Dataset<Row> all,
+                      FeedForwardParams.Setters<?> estimator, String modelPath, String reportPath, SparkSession spark,
+                      PrintWriter out) {
         String label = input.labelCol();
-        if (classification) {
+        if (task.hasClasses()) {
             Evaluation.requireClassLabels(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
                     input.hasLineNumbers()), 0);
         }
@@ -141,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         int features = ((org.apache.spark.ml.linalg.Vector) train.first().get(0)).size();
         String classes = "";
-        if (classification) {
+        if (task.hasClasses()) {
             Row max = train.agg(functions.max(label)).first();
             classes = String.format(Locale.ROOT, " | %d classes", (int) ((Number) max.get(0)).doubleValue() + 1);
         }
@@ -152,46 +157,43 @@ final class TrainCommand implements Callable<Integer> {
                 features, classes, train.rdd().getNumPartitions());
         out.flush();
 
-        ProgressPrinter progress = new ProgressPrinter(out, classification);
-        Map<String, Object> testMetrics;
-        long[][] confusion = null;
-        List<EpochStats> history;
-        if (estimator instanceof FeedForwardClassifier classifier) {
-            FeedForwardClassificationModel model = classifier.resumeFromCheckpoint(resume).setFeaturesCol(InputFormats.FEATURES)
-                    .setLabelCol(label).setTrainingListener(progress).fit(fitData);
-            history = model.summary().epochs();
-            if (test != null) {
-                if (testInput != null) {
-                    Evaluation.requireClassLabels(testInput, model.numClasses());
-                }
-                Evaluation.Classification m = Evaluation.classification(model.transform(test), label,
-                        model.numClasses());
-                out.print("test: " + m.toText());
-                testMetrics = m.toMap();
-                confusion = m.confusion();
-            } else {
-                testMetrics = Map.of();
-            }
-            ModelFolder.save(spark, model, modelPath);
-        } else {
-            FeedForwardRegressor regressor = (FeedForwardRegressor) estimator;
-            FeedForwardRegressionModel model = regressor.resumeFromCheckpoint(resume).setFeaturesCol(InputFormats.FEATURES).setLabelCol(label)
-                    .setTrainingListener(progress).fit(fitData);
-            history = model.summary().epochs();
-            if (test != null) {
-                Evaluation.Regression m = Evaluation.regression(model.transform(test), label);
-                out.print("test: " + m.toText());
-                testMetrics = m.toMap();
-            } else {
-                testMetrics = Map.of();
-            }
-            ModelFolder.save(spark, model, modelPath);
-        }
+        ProgressPrinter progress = new ProgressPrinter(out, task);
+        Predictor<?, ?, ?> predictor = (Predictor<?, ?, ?>) estimator.resumeFromCheckpoint(resume)
+                .setTrainingListener(progress);
+        predictor.set(predictor.featuresCol(), InputFormats.FEATURES);
+        predictor.set(predictor.labelCol(), label);
+        FeedForwardModel model = (FeedForwardModel) predictor.fit(fitData);
+        TestScore score = test == null ? TestScore.NONE : TestScore.of(task, model, test, label, testInput);
+        out.print(score.text());
+        ModelFolder.save(spark, model, modelPath);
         Path report = Path.of(reportPath);
-        new TrainingReport("sparkprop " + job.name(), history, classification, testMetrics, confusion)
-                .write(report);
+        new TrainingReport("sparkprop " + job.name(), model.summary().epochs(), task, score.metrics(),
+                score.confusion()).write(report);
         out.printf("model saved to %s%nreport: %s%n", modelPath, report.resolve("index.html"));
         return 0;
+    }
+
+    /** The test rows' metrics as the task defines them: text for people, a map for JSON, the confusion matrix. */
+    private record TestScore(String text, Map<String, Object> metrics, long[][] confusion) {
+        static final TestScore NONE = new TestScore("", Map.of(), null);
+
+        static TestScore of(Task task, FeedForwardModel model, Dataset<Row> test, String label, LabeledFrame testInput) {
+            Dataset<Row> predictions = ((Transformer) model).transform(test);
+            return switch (task) {
+                case CLASSIFICATION -> {
+                    int classes = model.core().classCount();
+                    if (testInput != null) {
+                        Evaluation.requireClassLabels(testInput, classes);
+                    }
+                    Evaluation.Classification m = Evaluation.classification(predictions, label, classes);
+                    yield new TestScore("test: " + m.toText(), m.toMap(), m.confusion());
+                }
+                case REGRESSION -> {
+                    Evaluation.Regression m = Evaluation.regression(predictions, label);
+                    yield new TestScore("test: " + m.toText(), m.toMap(), null);
+                }
+            };
+        }
     }
 
     static String blasDescription() {

@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.data.InputException;
 import io.sparkprop.data.LocalFolders;
+import io.sparkprop.ml.Task;
 import io.sparkprop.train.EpochStats;
 import java.awt.Color;
 import java.io.IOException;
@@ -30,15 +31,15 @@ import org.knowm.xchart.XYChartBuilder;
 final class TrainingReport {
     private final String title;
     private final List<EpochStats> epochs;
-    private final boolean classification;
+    private final Task task;
     private final Map<String, Object> testMetrics;
     private final long[][] confusion;
 
-    TrainingReport(String title, List<EpochStats> epochs, boolean classification, Map<String, Object> testMetrics,
+    TrainingReport(String title, List<EpochStats> epochs, Task task, Map<String, Object> testMetrics,
                    long[][] confusion) {
         this.title = title;
         this.epochs = epochs;
-        this.classification = classification;
+        this.task = task;
         this.testMetrics = testMetrics;
         this.confusion = confusion;
     }
@@ -50,7 +51,7 @@ final class TrainingReport {
             writeMetrics(tmp.resolve("metrics.jsonl"));
             List<String> charts = new ArrayList<>();
             charts.add(lossChart(tmp));
-            if (classification || epochs.stream().anyMatch(EpochStats::hasValidation)) {
+            if (task.hasTrainingMetric() || epochs.stream().anyMatch(EpochStats::hasValidation)) {
                 charts.add(metricChart(tmp));
             }
             if (confusion != null) {
@@ -118,10 +119,10 @@ final class TrainingReport {
     }
 
     private String metricChart(Path dir) throws IOException {
-        String metric = classification ? "accuracy" : "RMSE";
+        String metric = task.metricName();
         XYChart chart = new XYChartBuilder().width(720).height(420).title(metric + " per epoch").xAxisTitle("epoch")
                 .yAxisTitle(metric).build();
-        if (classification) {
+        if (task.hasTrainingMetric()) {
             chart.addSeries("training", epochAxis(), epochs.stream().mapToDouble(EpochStats::trainAccuracy).toArray());
         }
         if (epochs.stream().anyMatch(EpochStats::hasValidation)) {

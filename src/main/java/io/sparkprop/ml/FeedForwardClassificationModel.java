@@ -11,8 +11,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 
 /**
  * A fitted {@link FeedForwardClassifier}: adds {@code rawPrediction}, {@code probability} and
@@ -22,36 +20,30 @@ import org.apache.spark.ml.util.MLWriter;
  */
 public class FeedForwardClassificationModel
         extends ProbabilisticClassificationModel<Vector, FeedForwardClassificationModel>
-        implements FeedForwardParams, MLWritable {
+        implements FeedForwardModel {
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "feedForwardClassificationModel";
 
     private String uid;
     private final FeedForwardParamSet ps;
+    private final ModelCore core;
     private final TrainedNetwork network;
-    private transient FeedForwardTrainingSummary summary;
 
-    FeedForwardClassificationModel(String uid, TrainedNetwork network) {
-        this(PendingUid.set(uid), network);
+    FeedForwardClassificationModel(String uid, ModelCore core) {
+        this(PendingUid.set(uid), core);
     }
 
-    private FeedForwardClassificationModel(Void pending, TrainedNetwork network) {
+    private FeedForwardClassificationModel(Void pending, ModelCore core) {
         super();
         uid();
-        if (!network.targets.isClassification()) {
-            throw new IllegalArgumentException("a classification model needs class targets, got a regression");
-        }
-        this.network = network;
-        ps = new FeedForwardParamSet(this, true);
-        ps.setDefaults(this, true);
+        this.core = core;
+        this.network = core.network();
+        ps = new FeedForwardParamSet(this, Task.CLASSIFICATION);
     }
 
     @Override
     public String uid() {
-        if (uid == null) {
-            uid = PendingUid.take(PREFIX);
-        }
-        return uid;
+        return uid != null ? uid : (uid = PendingUid.take(PREFIX));
     }
 
     /**
@@ -63,7 +55,8 @@ public class FeedForwardClassificationModel
         Topology t = new Topology(layers, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         TrainedNetwork network = new TrainedNetwork(t, mlp.weights().toArray(), null,
                 TargetEncoder.classes(layers[layers.length - 1], Loss.CROSS_ENTROPY));
-        FeedForwardClassificationModel model = new FeedForwardClassificationModel(mlp.uid(), network);
+        FeedForwardClassificationModel model = new FeedForwardClassificationModel(mlp.uid(),
+                new ModelCore(Task.CLASSIFICATION, network));
         int[] hidden = java.util.Arrays.copyOfRange(layers, 1, layers.length - 1);
         model.set(model.hiddenLayers(), hidden);
         model.set(model.activation(), Activation.SIGMOID.paramName());
@@ -131,51 +124,19 @@ public class FeedForwardClassificationModel
         return rawPrediction;
     }
 
-    /** The flat weights: per layer, W column-major (n_l x n_{l-1}) then b; Spark MLP's layout. */
-    public Vector weights() {
-        return Vectors.dense(network.weights.clone());
-    }
-
-    /** Full layer widths, input to output. */
-    public int[] layers() {
-        return network.topology.widths();
-    }
-
-    public boolean hasSummary() {
-        return summary != null;
-    }
-
-    /** The loss (and validation metric) per epoch of the fit that made this model. */
-    public FeedForwardTrainingSummary summary() {
-        if (summary == null) {
-            throw new IllegalStateException("no training summary: this model was loaded or copied, not fitted");
-        }
-        return summary;
-    }
-
-    void setSummary(FeedForwardTrainingSummary s) {
-        this.summary = s;
-    }
-
-    TrainedNetwork network() {
-        return network;
+    @Override
+    public ModelCore core() {
+        return core;
     }
 
     @Override
     public FeedForwardClassificationModel copy(ParamMap extra) {
-        FeedForwardClassificationModel copy = new FeedForwardClassificationModel(uid(), network);
-        copyValues(copy, extra);
-        copy.summary = summary;
-        return copy.setParent(parent());
-    }
-
-    @Override
-    public MLWriter write() {
-        return new ModelIO.Writer(this, network);
+        return copyValues(new FeedForwardClassificationModel(uid(), core.copy()), extra).setParent(parent());
     }
 
     public static MLReader<FeedForwardClassificationModel> read() {
-        return new ModelIO.Reader<>(FeedForwardClassificationModel.class, FeedForwardClassificationModel::new);
+        return new ModelIO.Reader<>(FeedForwardClassificationModel.class,
+                (uid, network) -> new FeedForwardClassificationModel(uid, new ModelCore(Task.CLASSIFICATION, network)));
     }
 
     public static FeedForwardClassificationModel load(String path) {
@@ -196,6 +157,6 @@ public class FeedForwardClassificationModel
 
     @Override
     public String toString() {
-        return "FeedForwardClassificationModel: uid=" + uid() + ", " + network.topology;
+        return core.describe("FeedForwardClassificationModel", uid());
     }
 }

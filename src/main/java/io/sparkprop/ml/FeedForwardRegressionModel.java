@@ -12,44 +12,36 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
-import org.apache.spark.ml.util.MLWriter;
 
 /**
  * A fitted {@link FeedForwardRegressor}: adds the {@code prediction} column in the label's units,
  * a double for one output, a vector for several.
  */
 public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForwardRegressionModel>
-        implements FeedForwardParams, MLWritable {
+        implements FeedForwardModel {
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "feedForwardRegressionModel";
 
     private String uid;
     private final FeedForwardParamSet ps;
+    private final ModelCore core;
     private final TrainedNetwork network;
-    private transient FeedForwardTrainingSummary summary;
 
-    FeedForwardRegressionModel(String uid, TrainedNetwork network) {
-        this(PendingUid.set(uid), network);
+    FeedForwardRegressionModel(String uid, ModelCore core) {
+        this(PendingUid.set(uid), core);
     }
 
-    private FeedForwardRegressionModel(Void pending, TrainedNetwork network) {
+    private FeedForwardRegressionModel(Void pending, ModelCore core) {
         super();
         uid();
-        if (network.targets.isClassification()) {
-            throw new IllegalArgumentException("a regression model needs value targets, got classes");
-        }
-        this.network = network;
-        ps = new FeedForwardParamSet(this, false);
-        ps.setDefaults(this, false);
+        this.core = core;
+        this.network = core.network();
+        ps = new FeedForwardParamSet(this, Task.REGRESSION);
     }
 
     @Override
     public String uid() {
-        if (uid == null) {
-            uid = PendingUid.take(PREFIX);
-        }
-        return uid;
+        return uid != null ? uid : (uid = PendingUid.take(PREFIX));
     }
 
     @Override
@@ -97,51 +89,19 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
         return network.topology.inputWidth();
     }
 
-    /** The flat weights: per layer, W column-major (n_l x n_{l-1}) then b. */
-    public Vector weights() {
-        return Vectors.dense(network.weights.clone());
-    }
-
-    /** Full layer widths, input to output. */
-    public int[] layers() {
-        return network.topology.widths();
-    }
-
-    public boolean hasSummary() {
-        return summary != null;
-    }
-
-    /** The loss (and validation metric) per epoch of the fit that made this model. */
-    public FeedForwardTrainingSummary summary() {
-        if (summary == null) {
-            throw new IllegalStateException("no training summary: this model was loaded or copied, not fitted");
-        }
-        return summary;
-    }
-
-    void setSummary(FeedForwardTrainingSummary s) {
-        this.summary = s;
-    }
-
-    TrainedNetwork network() {
-        return network;
+    @Override
+    public ModelCore core() {
+        return core;
     }
 
     @Override
     public FeedForwardRegressionModel copy(ParamMap extra) {
-        FeedForwardRegressionModel copy = new FeedForwardRegressionModel(uid(), network);
-        copyValues(copy, extra);
-        copy.summary = summary;
-        return copy.setParent(parent());
-    }
-
-    @Override
-    public MLWriter write() {
-        return new ModelIO.Writer(this, network);
+        return copyValues(new FeedForwardRegressionModel(uid(), core.copy()), extra).setParent(parent());
     }
 
     public static MLReader<FeedForwardRegressionModel> read() {
-        return new ModelIO.Reader<>(FeedForwardRegressionModel.class, FeedForwardRegressionModel::new);
+        return new ModelIO.Reader<>(FeedForwardRegressionModel.class,
+                (uid, network) -> new FeedForwardRegressionModel(uid, new ModelCore(Task.REGRESSION, network)));
     }
 
     public static FeedForwardRegressionModel load(String path) {
@@ -155,6 +115,6 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
 
     @Override
     public String toString() {
-        return "FeedForwardRegressionModel: uid=" + uid() + ", " + network.topology;
+        return core.describe("FeedForwardRegressionModel", uid());
     }
 }

@@ -16,40 +16,26 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
-/** The fitting both estimators share: sizes, statistics and encoding from the data, then the Spark trainer. */
+/**
+ * The one fit path of both estimators: sizes, statistics and target encoding from the data (the
+ * {@link Task} says what targets are), then the Spark trainer.
+ */
 final class NetworkFit {
-    final TrainedNetwork network;
-    final FeedForwardTrainingSummary summary;
-
-    private NetworkFit(TrainedNetwork network, FeedForwardTrainingSummary summary) {
-        this.network = network;
-        this.summary = summary;
+    private NetworkFit() {
     }
 
-    /** One output per label value: mean 0 / std 1 per output when standardising, else as they are. */
-    static TargetEncoder regressionTargets(Dataset<Row> data, String labelCol, boolean standardize) {
-        boolean vectorLabel = data.schema().apply(labelCol).dataType() instanceof org.apache.spark.ml.linalg.VectorUDT;
-        int outputs = vectorLabel ? ((Vector) data.select(labelCol).first().get(0)).size() : 1;
-        double[] means = new double[outputs];
-        double[] scales = new double[outputs];
-        java.util.Arrays.fill(scales, 1.0);
-        if (standardize) {
-            Row stats = vectorLabel
-                    ? data.select(Summarizer.metrics("mean", "std").summary(functions.col(labelCol)).as("s"))
-                            .select("s.mean", "s.std").first()
-                    : data.agg(functions.avg(labelCol), functions.stddev_samp(labelCol)).first();
-            for (int j = 0; j < outputs; j++) {
-                double mean = vectorLabel ? ((Vector) stats.get(0)).apply(j) : stats.getDouble(0);
-                double std = vectorLabel ? ((Vector) stats.get(1)).apply(j) : stats.isNullAt(1) ? 0 : stats.getDouble(1);
-                means[j] = Double.isFinite(mean) ? mean : 0.0;
-                scales[j] = std > 0 && Double.isFinite(std) ? std : 1.0;
-            }
-        }
-        return TargetEncoder.regression(means, scales);
+    /** How to fit that is not a param: not saved with the estimator, not copied. */
+    static final class Options {
+        TrainingListener listener = TrainingListener.NONE;
+        boolean resume;
     }
 
-    static NetworkFit fit(Dataset<?> dataset, FeedForwardParams p, String featuresCol, String labelCol,
-                          boolean classifier, TrainingListener listener, boolean resume) {
+    /** Fits a network to {@code dataset} as the params say; the result holds the fit's summary. */
+    static ModelCore fit(Dataset<?> dataset, FeedForwardParams p, Task task, String featuresCol, String labelCol,
+                         Options options) {
+        TrainingListener listener = options == null || options.listener == null ? TrainingListener.NONE
+                : options.listener;
+        boolean resume = options != null && options.resume;
         @SuppressWarnings("unchecked")
         Dataset<Row> all = (Dataset<Row>) dataset.toDF();
         Dataset<Row> data;
@@ -88,29 +74,14 @@ final class NetworkFit {
                     .select("s.mean", "s.std").first();
             standardizer = new Standardizer(((Vector) stats.get(0)).toArray(), ((Vector) stats.get(1)).toArray());
         }
-        if (classifier) {
-            Row max = data.agg(functions.max(functions.col(labelCol).cast("double"))).first();
-            double top = max.isNullAt(0) ? -1 : max.getDouble(0);
-            if (!(top >= 0) || Double.isInfinite(top) || top > Integer.MAX_VALUE - 1) {
-                throw new IllegalArgumentException("label column '" + labelCol + "': largest label is " + top
-                        + "; class labels must be whole numbers 0, 1, ..., K-1");
-            }
-            int classes = (int) Math.floor(top) + 1;
-            if (loss == Loss.BINARY_CROSS_ENTROPY && classes != 2) {
-                throw new IllegalArgumentException("loss binaryCrossEntropy needs labels 0 and 1, but the largest is "
-                        + top + "; use crossEntropy for " + classes + " classes");
-            }
-            targets = TargetEncoder.classes(classes, loss);
-        } else {
-            targets = regressionTargets(data, labelCol, p.getStandardize());
-        }
+        targets = task.targets(data, labelCol, loss, p.getStandardize());
 
         int[] hiddenWidths = p.getHiddenLayers();
         int[] widths = new int[hiddenWidths.length + 2];
         widths[0] = inputWidth;
         System.arraycopy(hiddenWidths, 0, widths, 1, hiddenWidths.length);
         widths[widths.length - 1] = targets.width();
-        Activation output = classifier && loss == Loss.QUADRATIC ? Activation.SIGMOID : Topology.defaultOutputFor(loss);
+        Activation output = task.outputActivation(loss);
         Topology topology = new Topology(widths, hidden, output, loss);
 
         double[] initial;
@@ -134,7 +105,8 @@ final class NetworkFit {
             throw new IllegalArgumentException("resume needs checkpointDir to be set");
         }
         TrainingResult result = trainer.train(data, validation, initial, listener);
-        return new NetworkFit(new TrainedNetwork(topology, result.weights(), standardizer, targets),
-                new FeedForwardTrainingSummary(result.history(), result.bestEpoch()));
+        ModelCore core = new ModelCore(task, new TrainedNetwork(topology, result.weights(), standardizer, targets));
+        core.setSummary(new FeedForwardTrainingSummary(result.history(), result.bestEpoch()));
+        return core;
     }
 }

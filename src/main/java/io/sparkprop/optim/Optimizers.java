@@ -9,11 +9,17 @@ public final class Optimizers {
 
     public static final String NAMES = "gd, momentum, adam";
 
+    /** With Adam's usual beta1 0.9, beta2 0.999 and epsilon 1e-8. */
     public static Optimizer create(String name, double momentum, boolean nesterov) {
+        return create(name, momentum, nesterov, 0.9, 0.999, 1e-8);
+    }
+
+    public static Optimizer create(String name, double momentum, boolean nesterov, double adamBeta1,
+                                   double adamBeta2, double adamEpsilon) {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "gd" -> new GradientDescent();
             case "momentum" -> new Momentum(momentum, nesterov);
-            case "adam" -> new Adam();
+            case "adam" -> new Adam(adamBeta1, adamBeta2, adamEpsilon);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name
                     + "'; expected one of " + NAMES);
         };

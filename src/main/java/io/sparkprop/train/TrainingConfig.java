@@ -19,14 +19,19 @@ import java.io.Serializable;
  * @param regParam     L2 weight decay lambda: dW += lambda W (weights only, not biases)
  * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
  * @param schedule     how alpha changes over training (constant by default)
+ * @param adamBeta1    Adam's decay of the gradient's running mean, in [0, 1)
+ * @param adamBeta2    Adam's decay of the squared gradient's running mean, in [0, 1)
+ * @param adamEpsilon  Adam's guard against division by zero, > 0
  */
 public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long seed, String optimizer,
                              double momentum, boolean nesterov, double regParam, int earlyStoppingPatience,
-                             LearningRateSchedule schedule)
+                             LearningRateSchedule schedule, double adamBeta1, double adamBeta2,
+                             double adamEpsilon)
         implements Serializable {
 
     public static final TrainingConfig DEFAULTS =
-            new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0, LearningRateSchedule.CONSTANT);
+            new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0, LearningRateSchedule.CONSTANT,
+                    0.9, 0.999, 1e-8);
 
     public TrainingConfig {
         if (maxEpochs < 1) {
@@ -44,7 +49,16 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
         if (earlyStoppingPatience < 0) {
             throw new IllegalArgumentException("earlyStoppingPatience must be >= 0, got " + earlyStoppingPatience);
         }
-        Optimizers.create(optimizer, momentum, nesterov); // rejects unknown names and bad momentum
+        if (!(adamBeta1 >= 0 && adamBeta1 < 1)) {
+            throw new IllegalArgumentException("adamBeta1 must be in [0, 1), got " + adamBeta1);
+        }
+        if (!(adamBeta2 >= 0 && adamBeta2 < 1)) {
+            throw new IllegalArgumentException("adamBeta2 must be in [0, 1), got " + adamBeta2);
+        }
+        if (!(adamEpsilon > 0) || Double.isInfinite(adamEpsilon)) {
+            throw new IllegalArgumentException("adamEpsilon must be a finite number > 0, got " + adamEpsilon);
+        }
+        Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon); // rejects unknown names, bad momentum
         if (schedule == null) {
             throw new IllegalArgumentException("schedule must not be null");
         }
@@ -56,7 +70,7 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
     }
 
     public Optimizer newOptimizer() {
-        return Optimizers.create(optimizer, momentum, nesterov);
+        return Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     /** Steps in one epoch over {@code rows} rows: 1 for full batch, else ceil(rows / batchSize). */
@@ -68,39 +82,45 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
     }
 
     public TrainingConfig withMaxEpochs(int v) {
-        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withStepSize(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withOptimizer(String v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withMomentum(double v, boolean useNesterov) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withRegParam(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withSchedule(LearningRateSchedule v) {
         return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
-                earlyStoppingPatience, v);
+                earlyStoppingPatience, v, adamBeta1, adamBeta2, adamEpsilon);
     }
 
     public TrainingConfig withEarlyStoppingPatience(int v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v, schedule);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v, schedule, adamBeta1, adamBeta2,
+                adamEpsilon);
+    }
+
+    public TrainingConfig withAdam(double beta1, double beta2, double epsilon) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
+                earlyStoppingPatience, schedule, beta1, beta2, epsilon);
     }
 }

@@ -104,6 +104,7 @@ class BadInputTest {
     void valuesOfTheWrongTypeOrOutOfRange() {
         trainFails("key maxEpochs: 'ten' is not a whole number", "data.train=" + fixture, "maxEpochs=ten");
         trainFails("key stepSize: 0 is out of range", "data.train=" + fixture, "stepSize=0");
+        trainFails("key adamBeta1: 1.0 is out of range", "data.train=" + fixture, "adamBeta1=1.0");
         trainFails("key batchSize: -1 is out of range", "data.train=" + fixture, "batchSize=-1");
         trainFails("key hiddenLayers: empty", "data.train=" + fixture, "hiddenLayers=");
         trainFails("key standardize: 'yes' is not true or false", "data.train=" + fixture, "standardize=yes");

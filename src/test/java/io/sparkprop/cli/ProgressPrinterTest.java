@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.ml.Task;
 import io.sparkprop.train.EpochStats;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,7 +14,7 @@ class ProgressPrinterTest {
     @Test
     void saysHowMuchOfTheElapsedTimeWentToValidation() throws Exception {
         StringWriter text = new StringWriter();
-        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), true);
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), Task.CLASSIFICATION);
         printer.onStart(100, 2, 3);
         printer.onValidationStart(1, 3);
         Thread.sleep(120);
@@ -27,7 +28,7 @@ class ProgressPrinterTest {
     @Test
     void withoutValidationThereIsNothingToSubtract() {
         StringWriter text = new StringWriter();
-        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), false);
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(text), Task.REGRESSION);
         printer.onStart(100, 1, 1);
         printer.onEpoch(new EpochStats(1, 1, 100, 0.5, Double.NaN, Double.NaN, Double.NaN, 0.1), new double[0]);
 
