@@ -177,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
     private record TestScore(String text, Map<String, Object> metrics, long[][] confusion) {
         static final TestScore NONE = new TestScore("", Map.of(), null);
 
-        static TestScore of(Task task, FeedForwardModel model, Dataset<Row> test, String label, LabeledFrame testInput) {
+        static TestScore of(Task task, FeedForwardModel model, Dataset<Row> test, String label,
+                            LabeledFrame testInput) {
             Dataset<Row> predictions = ((Transformer) model).transform(test);
             return switch (task) {
                 case CLASSIFICATION -> {

@@ -3,6 +3,7 @@ package io.sparkprop.ml;
 import static io.sparkprop.ml.ParamSpec.above;
 import static io.sparkprop.ml.ParamSpec.atLeast;
 import static io.sparkprop.ml.ParamSpec.inRange;
+import static io.sparkprop.train.TrainingConfig.DEFAULTS;
 
 import io.sparkprop.nn.Activation;
 import io.sparkprop.optim.LearningRateSchedule;
@@ -28,8 +29,6 @@ import org.apache.spark.ml.param.Params;
  * {@link #ALL}. Training defaults come from {@link TrainingConfig#DEFAULTS}.
  */
 public interface FeedForwardParams extends Params {
-    TrainingConfig D = TrainingConfig.DEFAULTS;
-
     ParamSpec<IntArrayParam> HIDDEN_LAYERS = ParamSpec.intArrays("hiddenLayers",
             "widths of the hidden layers, e.g. [256, 128]; the input width comes from the features, the"
                     + " output width from the classes (or 1 for a regression)", new int[] {100},
@@ -38,44 +37,44 @@ public interface FeedForwardParams extends Params {
             "hidden-layer activation: sigmoid, relu or tanh", Activation.RELU.paramName(), "sigmoid", "tanh");
     ParamSpec<Param<String>> LOSS = ParamSpec.taskChoice("loss", Task::lossDoc, Task::losses);
     ParamSpec<Param<String>> OPTIMIZER = ParamSpec.choice("optimizer", "update rule: " + Optimizers.NAMES,
-            D.optimizer(), "gd", "momentum");
-    ParamSpec<DoubleParam> STEP_SIZE = ParamSpec.doubles("stepSize", "learning rate alpha (> 0)", D.stepSize(),
+            DEFAULTS.optimizer(), "gd", "momentum");
+    ParamSpec<DoubleParam> STEP_SIZE = ParamSpec.doubles("stepSize", "learning rate alpha (> 0)", DEFAULTS.stepSize(),
             above(0.0));
     ParamSpec<IntParam> BATCH_SIZE = ParamSpec.ints("batchSize",
             "global rows per step, spread over partitions in proportion to their rows; 0 = full batch",
-            D.batchSize(), atLeast(0.0));
+            DEFAULTS.batchSize(), atLeast(0.0));
     ParamSpec<IntParam> MAX_EPOCHS = ParamSpec.ints("maxEpochs", "passes over the training rows (>= 1)",
-            D.maxEpochs(), atLeast(1.0));
+            DEFAULTS.maxEpochs(), atLeast(1.0));
     ParamSpec<LongParam> SEED = ParamSpec.longs("seed", "random seed: initial weights and the rows of every step",
-            D.seed());
+            DEFAULTS.seed());
     ParamSpec<BooleanParam> STANDARDIZE = ParamSpec.booleans("standardize",
             "scale features to mean 0 and std 1 (and regression targets too), with statistics saved in the"
                     + " model and applied when it predicts", true);
     ParamSpec<DoubleParam> MOMENTUM = ParamSpec.doubles("momentum", "mu for the momentum optimizer, in [0, 1)",
-            D.momentum(), inRange(0.0, 1.0, true, false));
+            DEFAULTS.momentum(), inRange(0.0, 1.0, true, false));
     ParamSpec<BooleanParam> NESTEROV = ParamSpec.booleans("nesterov",
-            "with the momentum optimizer, take Nesterov's look-ahead step", D.nesterov());
+            "with the momentum optimizer, take Nesterov's look-ahead step", DEFAULTS.nesterov());
     ParamSpec<DoubleParam> ADAM_BETA1 = ParamSpec.doubles("adamBeta1",
-            "Adam's decay rate of the running mean of gradients, in [0, 1)", D.adamBeta1(),
+            "Adam's decay rate of the running mean of gradients, in [0, 1)", DEFAULTS.adamBeta1(),
             inRange(0.0, 1.0, true, false));
     ParamSpec<DoubleParam> ADAM_BETA2 = ParamSpec.doubles("adamBeta2",
-            "Adam's decay rate of the running mean of squared gradients, in [0, 1)", D.adamBeta2(),
+            "Adam's decay rate of the running mean of squared gradients, in [0, 1)", DEFAULTS.adamBeta2(),
             inRange(0.0, 1.0, true, false));
     ParamSpec<DoubleParam> ADAM_EPSILON = ParamSpec.doubles("adamEpsilon",
-            "Adam's epsilon, added to the root of the squared-gradient mean (> 0)", D.adamEpsilon(),
+            "Adam's epsilon, added to the root of the squared-gradient mean (> 0)", DEFAULTS.adamEpsilon(),
             v -> above(0.0).test(v) && Double.isFinite((Double) v));
     ParamSpec<DoubleParam> REG_PARAM = ParamSpec.doubles("regParam",
-            "L2 weight decay lambda (>= 0), on weights, not biases", D.regParam(), atLeast(0.0));
+            "L2 weight decay lambda (>= 0), on weights, not biases", DEFAULTS.regParam(), atLeast(0.0));
     ParamSpec<Param<String>> SCHEDULE = ParamSpec.choice("schedule", "how stepSize changes: constant, step (times"
-            + " decayRate every decayEpochs epochs) or cosine (to 0 at maxEpochs)", D.schedule().kind(), "step",
+            + " decayRate every decayEpochs epochs) or cosine (to 0 at maxEpochs)", DEFAULTS.schedule().kind(), "step",
             "cosine");
     ParamSpec<DoubleParam> DECAY_RATE = ParamSpec.doubles("decayRate", "factor of the step schedule, in (0, 1]",
-            D.schedule().decayRate(), inRange(0.0, 1.0, false, true));
+            DEFAULTS.schedule().decayRate(), inRange(0.0, 1.0, false, true));
     ParamSpec<IntParam> DECAY_EPOCHS = ParamSpec.ints("decayEpochs",
-            "epochs between decays of the step schedule (>= 1)", D.schedule().decayEpochs(), atLeast(1.0));
+            "epochs between decays of the step schedule (>= 1)", DEFAULTS.schedule().decayEpochs(), atLeast(1.0));
     ParamSpec<IntParam> WARMUP_EPOCHS = ParamSpec.ints("warmupEpochs",
             "epochs over which stepSize ramps up linearly, step by step, from near 0; 0 = no warm-up",
-            D.schedule().warmupEpochs(), atLeast(0.0));
+            DEFAULTS.schedule().warmupEpochs(), atLeast(0.0));
     ParamSpec<DoubleParam> VALIDATION_FRACTION = ParamSpec.doubles("validationFraction",
             "share of the training rows held out (by the seed) to report validation loss and metric each"
                     + " epoch; 0 = none. Ignored when validationIndicatorCol is set", 0.0,
@@ -84,7 +83,7 @@ public interface FeedForwardParams extends Params {
             "name of a boolean column that marks validation rows (true) apart from training rows").notAConfKey();
     ParamSpec<IntParam> EARLY_STOPPING_PATIENCE = ParamSpec.ints("earlyStoppingPatience",
             "stop after this many epochs without a better validation metric and keep the best epoch's"
-                    + " weights; 0 = train all maxEpochs", D.earlyStoppingPatience(), atLeast(0.0));
+                    + " weights; 0 = train all maxEpochs", DEFAULTS.earlyStoppingPatience(), atLeast(0.0));
     ParamSpec<Param<String>> CHECKPOINT_DIR = ParamSpec.optionalString("checkpointDir", "a local folder on the"
             + " driver for checkpoints (weights, optimizer state, epoch, settings), written under a temporary name"
             + " and renamed; the newest 3 are kept; unset = no checkpoints");
@@ -104,7 +103,7 @@ public interface FeedForwardParams extends Params {
 
     /** The training settings these params describe. */
     default TrainingConfig trainingConfig() {
-        return TrainingConfig.DEFAULTS.withMaxEpochs(getMaxEpochs()).withBatchSize(getBatchSize())
+        return DEFAULTS.withMaxEpochs(getMaxEpochs()).withBatchSize(getBatchSize())
                 .withStepSize(getStepSize()).withSeed(getSeed()).withOptimizer(getOptimizer())
                 .withMomentum(getMomentum(), getNesterov()).withRegParam(getRegParam())
                 .withAdam(getAdamBeta1(), getAdamBeta2(), getAdamEpsilon())

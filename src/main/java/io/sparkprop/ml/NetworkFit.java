@@ -33,9 +33,8 @@ final class NetworkFit {
     /** Fits a network to {@code dataset} as the params say; the result holds the fit's summary. */
     static ModelCore fit(Dataset<?> dataset, FeedForwardParams p, Task task, String featuresCol, String labelCol,
                          Options options) {
-        TrainingListener listener = options == null || options.listener == null ? TrainingListener.NONE
-                : options.listener;
-        boolean resume = options != null && options.resume;
+        TrainingListener listener = options.listener == null ? TrainingListener.NONE : options.listener;
+        boolean resume = options.resume;
         @SuppressWarnings("unchecked")
         Dataset<Row> all = (Dataset<Row>) dataset.toDF();
         Dataset<Row> data;
@@ -68,13 +67,12 @@ final class NetworkFit {
         Activation hidden = Activation.fromParam(p.getActivation());
 
         Standardizer standardizer = null;
-        TargetEncoder targets;
         if (p.getStandardize()) {
             Row stats = data.select(Summarizer.metrics("mean", "std").summary(functions.col(featuresCol)).as("s"))
                     .select("s.mean", "s.std").first();
             standardizer = new Standardizer(((Vector) stats.get(0)).toArray(), ((Vector) stats.get(1)).toArray());
         }
-        targets = task.targets(data, labelCol, loss, p.getStandardize());
+        TargetEncoder targets = task.targets(data, labelCol, loss, p.getStandardize());
 
         int[] hiddenWidths = p.getHiddenLayers();
         int[] widths = new int[hiddenWidths.length + 2];
