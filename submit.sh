@@ -69,7 +69,9 @@ if [ "$local_mode" = 1 ]; then
 fi
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"   # one BLAS thread per Spark task
 spark_args+=(--conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS")
-log_opt="-Dlog4j2.configurationFile=file:$here/conf/log4j2.properties"
+# Spark's own warnings and errors go to a log file, not the console (conf/log4j2.properties).
+spark_log="${SPARKPROP_LOG:-$PWD/reports/spark.log}"
+log_opts=("-Dlog4j2.configurationFile=file:$here/conf/log4j2.properties" "-Dsparkprop.log=$spark_log")
 # JVM options for the driver and (unless given) the executors:
 # - the Vector API: a SIMD exp for sigmoid units, and netlib's VectorBLAS when OpenBLAS is missing;
 # - in local modes, the parallel collector: every step allocates several gradient-sized arrays,
@@ -82,6 +84,10 @@ if [ "$local_mode" = 1 ]; then jvm_opts+=(-XX:+UseParallelGC); fi
 conf_given() { local o; for o in "${spark_args[@]+"${spark_args[@]}"}"; do case "$o" in "$1"=*) return 0 ;; esac; done; return 1; }
 conf_given spark.executor.extraJavaOptions || spark_args+=(--conf "spark.executor.extraJavaOptions=${jvm_opts[*]}")
 
+# The JVM announces the Vector API module on stderr at every start ("WARNING: Using incubator
+# modules"); that line says nothing to a user, so it is dropped, and every other line passes.
+quiet_jvm_warning() { grep -v --line-buffered -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2 || true; }
+
 submit=""
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   submit="$SPARK_HOME/bin/spark-submit"
@@ -90,8 +96,8 @@ elif command -v spark-submit >/dev/null 2>&1; then
 fi
 
 if [ -n "$submit" ]; then
-  exec "$submit" --class io.sparkprop.cli.Main --driver-java-options "$log_opt ${jvm_opts[*]}" \
-    "${spark_args[@]}" "$jar" "$@"
+  exec "$submit" --class io.sparkprop.cli.Main --driver-java-options "${log_opts[*]} ${jvm_opts[*]}" \
+    "${spark_args[@]}" "$jar" "$@" 2> >(quiet_jvm_warning)
 fi
 
 # No Spark installation: Spark's own SparkSubmit from the build's jars, in this JVM.
@@ -110,5 +116,6 @@ opens=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
-exec "$java_bin" "-Xmx$mem" "${opens[@]}" "$log_opt" "${jvm_opts[@]}" -cp "$deps/*" \
-  org.apache.spark.deploy.SparkSubmit --class io.sparkprop.cli.Main "${spark_args[@]}" "$jar" "$@"
+exec "$java_bin" "-Xmx$mem" "${opens[@]}" "${log_opts[@]}" "${jvm_opts[@]}" -cp "$deps/*" \
+  org.apache.spark.deploy.SparkSubmit --class io.sparkprop.cli.Main "${spark_args[@]}" "$jar" "$@" \
+  2> >(quiet_jvm_warning)

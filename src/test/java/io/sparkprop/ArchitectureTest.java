@@ -1,32 +1,102 @@
 package io.sparkprop;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The math packages do not know Spark exists (ml.linalg aside); nothing uses Breeze. */
+/**
+ * The layer table of DESIGN.md section 4, which package may import which:
+ *
+ * <pre>
+ *   nn     ml.linalg, netlib BLAS
+ *   optim  nn
+ *   data   nn, ml.linalg
+ *   train  nn, optim, data
+ *   spark, ml, cli   everything (Spark included)
+ * </pre>
+ *
+ * nn, optim, data and train know nothing of Spark beyond ml.linalg; nothing uses Breeze; every
+ * class lives in one of the seven packages, so a new package has to take its place in the table.
+ */
 class ArchitectureTest {
+    static final String ROOT = "io.sparkprop";
+    static final List<String> PACKAGES = List.of("nn", "optim", "data", "train", "spark", "ml", "cli");
+
     static JavaClasses classes;
 
     @BeforeAll
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.sparkprop");
+                .importPackages(ROOT);
+    }
+
+    static String pkg(String name) {
+        return ROOT + "." + name + "..";
+    }
+
+    /** Classes in {@code layer} use no sparkprop package but their own and {@code allowed}. */
+    static void onlyProjectDependencies(String layer, String... allowed) {
+        List<String> forbidden = new java.util.ArrayList<>(PACKAGES);
+        forbidden.remove(layer);
+        forbidden.removeAll(List.of(allowed));
+        noClasses().that().resideInAPackage(pkg(layer))
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden.stream().map(ArchitectureTest::pkg)
+                        .toArray(String[]::new))
+                .because("DESIGN.md section 4: " + layer + " may import " + (allowed.length == 0 ? "no other layer"
+                        : String.join(", ", allowed)))
+                .check(classes);
+    }
+
+    @Test
+    void nnImportsNoOtherLayer() {
+        onlyProjectDependencies("nn");
+    }
+
+    @Test
+    void optimImportsOnlyNn() {
+        onlyProjectDependencies("optim", "nn");
+    }
+
+    @Test
+    void dataImportsOnlyNn() {
+        onlyProjectDependencies("data", "nn");
+    }
+
+    @Test
+    void trainImportsOnlyNnOptimAndData() {
+        onlyProjectDependencies("train", "nn", "optim", "data");
+    }
+
+    @Test
+    void nnUsesOnlyTheJdkLinalgAndBlas() {
+        classes().that().resideInAPackage(pkg("nn"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("nn"), "java..", "jdk.incubator.vector..",
+                        "org.apache.spark.ml.linalg..", "dev.ludovic.netlib..")
+                .because("DESIGN.md section 4: nn may import ml.linalg and netlib BLAS")
+                .check(classes);
     }
 
     @Test
     void mathPackagesUseNoSparkBeyondLinalg() {
-        noClasses().that().resideInAnyPackage("io.sparkprop.nn..", "io.sparkprop.optim..",
-                        "io.sparkprop.data..", "io.sparkprop.train..")
-                .should().dependOnClassesThat(
-                        com.tngtech.archunit.base.DescribedPredicate.describe("Spark beyond ml.linalg",
-                                c -> c.getPackageName().startsWith("org.apache.spark")
-                                        && !c.getPackageName().equals("org.apache.spark.ml.linalg")))
+        noClasses().that().resideInAnyPackage(pkg("nn"), pkg("optim"), pkg("data"), pkg("train"))
+                .should().dependOnClassesThat(DescribedPredicate.describe("Spark beyond ml.linalg",
+                        (JavaClass c) -> c.getPackageName().startsWith("org.apache.spark")
+                                && !c.getPackageName().equals("org.apache.spark.ml.linalg")))
+                .check(classes);
+    }
+
+    @Test
+    void everyClassLivesInALayerOfTheTable() {
+        classes().should().resideInAnyPackage(PACKAGES.stream().map(ArchitectureTest::pkg).toArray(String[]::new))
                 .check(classes);
     }
 
@@ -36,11 +106,12 @@ class ArchitectureTest {
     }
 
     @Test
-    void theSparkFreeCoreIsActuallyImported() {
-        // Guards the two rules above against passing vacuously on an empty import.
-        if (classes.stream().noneMatch(c -> c.getName().equals("io.sparkprop.nn.Backprop"))
-                || classes.stream().noneMatch(c -> c.getName().equals("io.sparkprop.train.Trainer"))) {
-            throw new AssertionError("ArchUnit did not see the main classes");
+    void theLayersAreActuallyImported() {
+        // Guards the rules above against passing vacuously on an empty import.
+        for (String layer : PACKAGES) {
+            if (classes.stream().noneMatch(c -> c.getPackageName().equals(ROOT + "." + layer))) {
+                throw new AssertionError("ArchUnit saw no class in " + ROOT + "." + layer);
+            }
         }
     }
 }

@@ -1,6 +1,9 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
+import io.sparkprop.nn.ConfusionMatrix;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.RegressionErrors;
 import io.sparkprop.spark.LabeledFrame;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,37 +19,39 @@ final class Evaluation {
     private Evaluation() {
     }
 
-    record Classification(long rows, double accuracy, double logLoss, long[][] confusion) {
+    /** Accuracy, per-class precision, recall and F1 read from the confusion matrix (formulas in nn). */
+    record Classification(ConfusionMatrix matrix, double logLoss) {
+        long rows() {
+            return matrix.rows();
+        }
+
+        double accuracy() {
+            return matrix.accuracy();
+        }
+
+        long[][] confusion() {
+            return matrix.counts();
+        }
 
         double precision(int k) {
-            long predicted = 0;
-            for (long[] row : confusion) {
-                predicted += row[k];
-            }
-            return predicted == 0 ? 0 : (double) confusion[k][k] / predicted;
+            return matrix.precision(k);
         }
 
         double recall(int k) {
-            long actual = 0;
-            for (long v : confusion[k]) {
-                actual += v;
-            }
-            return actual == 0 ? 0 : (double) confusion[k][k] / actual;
+            return matrix.recall(k);
         }
 
         double f1(int k) {
-            double p = precision(k);
-            double r = recall(k);
-            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+            return matrix.f1(k);
         }
 
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", rows);
-            m.put("accuracy", accuracy);
+            m.put("rows", rows());
+            m.put("accuracy", accuracy());
             m.put("logLoss", logLoss);
             List<Map<String, Object>> perClass = new java.util.ArrayList<>();
-            for (int k = 0; k < confusion.length; k++) {
+            for (int k = 0; k < matrix.classes(); k++) {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("class", k);
                 c.put("precision", precision(k));
@@ -55,19 +60,19 @@ final class Evaluation {
                 perClass.add(c);
             }
             m.put("perClass", perClass);
-            m.put("confusionMatrix", confusion);
+            m.put("confusionMatrix", confusion());
             return m;
         }
 
         String toText() {
             StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "rows %d  accuracy %.4f  log loss %.4f%n", rows, accuracy, logLoss));
+            sb.append(String.format(Locale.ROOT, "rows %d  accuracy %.4f  log loss %.4f%n", rows(), accuracy(), logLoss));
             sb.append(String.format(Locale.ROOT, "%6s %9s %9s %9s%n", "class", "precision", "recall", "f1"));
-            for (int k = 0; k < confusion.length; k++) {
+            for (int k = 0; k < matrix.classes(); k++) {
                 sb.append(String.format(Locale.ROOT, "%6d %9.4f %9.4f %9.4f%n", k, precision(k), recall(k), f1(k)));
             }
             sb.append("confusion matrix (rows: true class, columns: predicted)\n");
-            for (long[] row : confusion) {
+            for (long[] row : confusion()) {
                 for (long v : row) {
                     sb.append(String.format(Locale.ROOT, "%6d", v));
                 }
@@ -77,18 +82,24 @@ final class Evaluation {
         }
     }
 
-    record Regression(long rows, double rmse, double mae, double r2) {
+    /** RMSE, MAE and R^2 of a regressor's predictions (formulas in nn). */
+    record Regression(RegressionErrors errors) {
+        long rows() {
+            return errors.count();
+        }
+
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", rows);
-            m.put("rmse", rmse);
-            m.put("mae", mae);
-            m.put("r2", r2);
+            m.put("rows", rows());
+            m.put("rmse", errors.rmse());
+            m.put("mae", errors.mae());
+            m.put("r2", errors.r2());
             return m;
         }
 
         String toText() {
-            return String.format(Locale.ROOT, "rows %d  RMSE %.4f  MAE %.4f  R^2 %.4f%n", rows, rmse, mae, r2);
+            return String.format(Locale.ROOT, "rows %d  RMSE %.4f  MAE %.4f  R^2 %.4f%n", rows(), errors.rmse(), errors.mae(),
+                    errors.r2());
         }
     }
 
@@ -124,34 +135,21 @@ final class Evaluation {
     }
 
     static Classification classification(Dataset<Row> predictions, String labelCol, int classes) {
-        long[][] confusion = new long[classes][classes];
-        long rows = 0;
+        ConfusionMatrix matrix = new ConfusionMatrix(classes);
         for (Row r : predictions.groupBy(labelCol, "prediction").count().collectAsList()) {
-            int actual = (int) ((Number) r.get(0)).doubleValue();
-            int predicted = (int) r.getDouble(1);
-            confusion[actual][predicted] += r.getLong(2);
-            rows += r.getLong(2);
-        }
-        long right = 0;
-        for (int k = 0; k < classes; k++) {
-            right += confusion[k][k];
+            matrix.add((int) ((Number) r.get(0)).doubleValue(), (int) r.getDouble(1), r.getLong(2));
         }
         double logLoss = predictions.select(labelCol, "probability").javaRDD().mapToDouble(r -> {
             double[] p = ((Vector) r.get(1)).toArray();
-            int k = (int) ((Number) r.get(0)).doubleValue();
-            return -Math.log(Math.max(p[k], 1e-15));
+            return Loss.logLoss(p[(int) ((Number) r.get(0)).doubleValue()]);
         }).mean();
-        return new Classification(rows, rows == 0 ? Double.NaN : (double) right / rows, logLoss, confusion);
+        return new Classification(matrix, logLoss);
     }
 
     static Regression regression(Dataset<Row> predictions, String labelCol) {
-        var y = functions.col(labelCol).cast("double");
-        var err = functions.col("prediction").minus(y);
-        Row r = predictions.agg(functions.count(y), functions.avg(err.multiply(err)), functions.avg(functions.abs(err)),
-                functions.var_pop(y)).first();
-        long rows = r.getLong(0);
-        double mse = r.getDouble(1);
-        double variance = r.getDouble(3);
-        return new Regression(rows, Math.sqrt(mse), r.getDouble(2), variance > 0 ? 1 - mse / variance : Double.NaN);
+        RegressionErrors errors = predictions.select(functions.col("prediction"), functions.col(labelCol).cast("double"))
+                .na().drop().javaRDD().aggregate(new RegressionErrors(), (e, r) -> e.add(r.getDouble(0), r.getDouble(1)),
+                        RegressionErrors::merge);
+        return new Regression(errors);
     }
 }

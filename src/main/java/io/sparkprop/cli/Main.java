@@ -42,6 +42,10 @@ public final class Main implements Runnable {
             } else {
                 e.println("sparkprop: error: " + ex);
                 ex.printStackTrace(e);
+                String sparkLog = System.getProperty("sparkprop.log"); // set by submit.sh
+                if (sparkLog != null) {
+                    e.println("sparkprop: Spark's warnings and errors: " + sparkLog);
+                }
             }
             e.flush();
             return 1;

@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,10 +57,7 @@ final class TrainingReport {
                 charts.add(confusionChart(tmp));
             }
             writeIndex(tmp.resolve("index.html"), charts);
-            if (Files.exists(dir)) {
-                LocalFolders.deleteTree(dir);
-            }
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            LocalFolders.replace(tmp, dir);
         } catch (IOException e) {
             throw new InputException("report folder " + dir + ": cannot be written (" + e.getMessage() + ")", e);
         } finally {

@@ -44,10 +44,7 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
             if (header == null || header.isBlank()) {
                 throw new IllegalArgumentException(source + ": empty file, expected a header row");
             }
-            String[] names = header.split(",", -1);
-            for (int i = 0; i < names.length; i++) {
-                names[i] = names[i].trim();
-            }
+            String[] names = header(header, source);
             int labelAt = labelColumn == null ? names.length - 1 : Arrays.asList(names).indexOf(labelColumn);
             if (labelAt < 0) {
                 throw new IllegalArgumentException(source + ": no label column '" + labelColumn + "' in header "
@@ -68,14 +65,10 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] cells = line.split(",", -1);
-                if (cells.length != names.length) {
-                    throw new IllegalArgumentException(source + ": line " + lineNo + " has " + cells.length
-                            + " cells, the header has " + names.length);
-                }
+                double[] cells = parseLine(line, lineNo, names, source);
                 double[] row = new double[names.length - 1];
                 for (int i = 0, k = 0; i < cells.length; i++) {
-                    double v = parse(cells[i], source, lineNo, names[i]);
+                    double v = cells[i];
                     if (i == labelAt) {
                         labels.add(v);
                     } else {
@@ -94,13 +87,46 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
         }
     }
 
-    private static double parse(String cell, String source, int line, String column) {
-        try {
-            return Double.parseDouble(cell.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": line " + line + ", column '" + column
-                    + "': '" + cell + "' is not a number");
+    /** The column names of a header row, trimmed; an empty name is an error that quotes the header. */
+    public static String[] header(String line, String source) {
+        String[] names = line.split(",", -1);
+        for (int i = 0; i < names.length; i++) {
+            names[i] = names[i].trim();
+            if (names[i].isEmpty()) {
+                throw new InputException(source + ": the header has an empty column name: " + line);
+            }
         }
+        return names;
+    }
+
+    /**
+     * The cells of one data line as numbers, one per header column: the one CSV cell parser (this
+     * reader and Spark's). Errors name the source, line and column: a wrong cell count, a cell that
+     * is not a number, or one that is not finite.
+     */
+    public static double[] parseLine(String line, long lineNo, String[] names, String source) {
+        String[] cells = line.split(",", -1);
+        if (cells.length != names.length) {
+            throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
+                    + names.length);
+        }
+        double[] values = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            String cell = cells[i].trim();
+            double v;
+            try {
+                v = Double.parseDouble(cell);
+            } catch (NumberFormatException e) {
+                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': '" + cell
+                        + "' is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': " + cell
+                        + " is not a finite number");
+            }
+            values[i] = v;
+        }
+        return values;
     }
 
     /** Stacks every row into blocks, naming the source and line of the first bad row. */

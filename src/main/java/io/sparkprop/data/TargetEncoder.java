@@ -1,6 +1,7 @@
 package io.sparkprop.data;
 
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.ArgMax;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
 import java.io.Serializable;
@@ -170,12 +171,6 @@ public final class TargetEncoder implements Serializable {
         if (width == 1) {
             return a[off] >= 0.5 ? 1.0 : 0.0;
         }
-        int best = 0;
-        for (int j = 1; j < width; j++) {
-            if (a[off + j] > a[off + best]) {
-                best = j;
-            }
-        }
-        return best;
+        return ArgMax.of(a, off, width);
     }
 }

@@ -3,6 +3,7 @@ package io.sparkprop.ml;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Softmax;
 import io.sparkprop.nn.Topology;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
@@ -16,7 +17,7 @@ import org.apache.spark.ml.util.MLReader;
  * A fitted {@link FeedForwardClassifier}: adds {@code rawPrediction}, {@code probability} and
  * {@code prediction} columns. Raw scores are the output layer before its unit: Z_L for softmax
  * (probability = softmax(Z_L), as Spark's MLP), (-z, z) for one sigmoid output (probability
- * (1 - s(z), s(z))), and the sigmoid outputs for quadratic loss (probability = outputs / sum).
+ * (s(-z), s(z))), and the sigmoid outputs for quadratic loss (probability = outputs / sum).
  */
 public class FeedForwardClassificationModel
         extends ProbabilisticClassificationModel<Vector, FeedForwardClassificationModel>
@@ -104,22 +105,11 @@ public class FeedForwardClassificationModel
                 v[i] = sum > 0 ? v[i] / sum : 1.0 / v.length;
             }
         } else if (t.outputWidth() == 1) {
-            double p = 1.0 / (1.0 + Math.exp(-v[1]));
-            v[0] = 1.0 - p;
-            v[1] = p;
+            // s(-z), not 1 - s(z): a confident wrong answer keeps its tiny probability (and finite log loss).
+            v[0] = Activation.sigmoid(v[0]);
+            v[1] = Activation.sigmoid(v[1]);
         } else {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double z : v) {
-                max = Math.max(max, z);
-            }
-            double sum = 0;
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Math.exp(v[i] - max);
-                sum += v[i];
-            }
-            for (int i = 0; i < v.length; i++) {
-                v[i] /= sum;
-            }
+            Softmax.inPlace(v, 0, v.length);
         }
         return rawPrediction;
     }

@@ -74,22 +74,7 @@ public enum Activation {
         @Override
         void forwardInPlace(double[] z, int off, int n, int cols) {
             for (int c = 0; c < cols; c++) {
-                int base = off + c * n;
-                // Subtracting the column max keeps exp() from overflowing; the result is unchanged.
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    max = Math.max(max, z[base + j]);
-                }
-                double sum = 0.0;
-                for (int j = 0; j < n; j++) {
-                    double e = Math.exp(z[base + j] - max);
-                    z[base + j] = e;
-                    sum += e;
-                }
-                double inv = 1.0 / sum;
-                for (int j = 0; j < n; j++) {
-                    z[base + j] *= inv;
-                }
+                Softmax.inPlace(z, off + c * n, n);
             }
         }
 
@@ -127,7 +112,8 @@ public enum Activation {
                 + "'; expected one of sigmoid, relu, tanh, identity, softmax");
     }
 
-    static double sigmoid(double z) {
+    /** The logistic function 1 / (1 + exp(-z)), the one scalar definition (training, models, evaluation). */
+    public static double sigmoid(double z) {
         // Two branches so that exp() never overflows for large |z|.
         if (z >= 0) {
             return 1.0 / (1.0 + Math.exp(-z));

@@ -1,6 +1,8 @@
 package io.sparkprop.nn;
 
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A per-sample cost C(a, y) on the output layer, and the delta dZ_L it sends back.
@@ -18,27 +20,14 @@ import java.util.Locale;
  * costs a large finite amount rather than NaN.
  */
 public enum Loss {
-    CROSS_ENTROPY("crossEntropy") {
-        @Override
-        public boolean fits(Activation output) {
-            return output == Activation.SOFTMAX;
-        }
-
+    CROSS_ENTROPY("crossEntropy", Activation.SOFTMAX) {
         @Override
         double sum(double[] z, double[] a, int off, double[] y, int yOff, int n, int cols) {
             double total = 0.0;
             for (int c = 0; c < cols; c++) {
                 int base = off + c * n;
                 int yBase = yOff + c * n;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    max = Math.max(max, z[base + j]);
-                }
-                double sumExp = 0.0;
-                for (int j = 0; j < n; j++) {
-                    sumExp += Math.exp(z[base + j] - max);
-                }
-                double logNorm = max + Math.log(sumExp);
+                double logNorm = Softmax.logSumExp(z, base, n);
                 for (int j = 0; j < n; j++) {
                     double yj = y[yBase + j];
                     if (yj != 0.0) {
@@ -49,12 +38,7 @@ public enum Loss {
             return total;
         }
     },
-    BINARY_CROSS_ENTROPY("binaryCrossEntropy") {
-        @Override
-        public boolean fits(Activation output) {
-            return output == Activation.SIGMOID;
-        }
-
+    BINARY_CROSS_ENTROPY("binaryCrossEntropy", Activation.SIGMOID) {
         @Override
         double sum(double[] z, double[] a, int off, double[] y, int yOff, int n, int cols) {
             double total = 0.0;
@@ -68,12 +52,7 @@ public enum Loss {
             return total;
         }
     },
-    QUADRATIC("quadratic") {
-        @Override
-        public boolean fits(Activation output) {
-            return output == Activation.SIGMOID || output == Activation.IDENTITY;
-        }
-
+    QUADRATIC("quadratic", Activation.SIGMOID, Activation.IDENTITY) {
         @Override
         double sum(double[] z, double[] a, int off, double[] y, int yOff, int n, int cols) {
             double total = 0.0;
@@ -95,13 +74,17 @@ public enum Loss {
     };
 
     private final String paramName;
+    private final Set<Activation> outputs;
 
-    Loss(String paramName) {
+    Loss(String paramName, Activation first, Activation... more) {
         this.paramName = paramName;
+        this.outputs = EnumSet.of(first, more);
     }
 
     /** Whether this loss is defined on the given output activation. */
-    public abstract boolean fits(Activation output);
+    public boolean fits(Activation output) {
+        return outputs.contains(output);
+    }
 
     /** Sum over the cols columns of the per-sample loss; Z and A are n x cols at {@code off}. */
     abstract double sum(double[] z, double[] a, int off, double[] y, int yOff, int n, int cols);
@@ -114,6 +97,16 @@ public enum Loss {
         for (int i = 0; i < len; i++) {
             dz[dOff + i] = a[off + i] - y[yOff + i];
         }
+    }
+
+    /**
+     * -log p: one sample's log loss from the probability its true class was given; the loss
+     * {@link #CROSS_ENTROPY} (and {@link #BINARY_CROSS_ENTROPY} on one unit) computes from Z, here
+     * from probabilities, for evaluation. The two agree wherever p > 0 is representable; p = 0
+     * (a probability that underflowed) counts as the smallest double, a loss of 744.4, not infinity.
+     */
+    public static double logLoss(double probability) {
+        return -Math.log(Math.max(probability, Double.MIN_VALUE));
     }
 
     /** The name used in params and configuration files, e.g. {@code crossEntropy}. */

@@ -144,7 +144,7 @@ public final class Topology implements Serializable {
             int aBase = aOff + c * n;
             int yBase = yOff + c * n;
             if (argMax) {
-                if (argMax(a, aBase, n) == argMax(y, yBase, n)) {
+                if (ArgMax.of(a, aBase, n) == ArgMax.of(y, yBase, n)) {
                     correct++;
                 }
             } else {
@@ -158,16 +158,6 @@ public final class Topology implements Serializable {
             }
         }
         return correct;
-    }
-
-    static int argMax(double[] v, int off, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (v[off + j] > v[off + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     @Override

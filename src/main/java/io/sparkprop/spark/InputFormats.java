@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.data.CsvTable;
 import io.sparkprop.data.IdxFile;
 import io.sparkprop.data.InputException;
 import java.io.IOException;
@@ -131,12 +132,7 @@ public final class InputFormats {
             throw new InputException(path + ": empty file, expected a header row");
         }
         String header = first.get(0);
-        String[] names = Arrays.stream(header.split(",", -1)).map(String::trim).toArray(String[]::new);
-        for (String n : names) {
-            if (n.isEmpty()) {
-                throw new InputException(path + ": the header has an empty column name: " + header);
-            }
-        }
+        String[] names = CsvTable.header(header, path);
         int labelAt = Arrays.asList(names).indexOf(labelCol);
         String source = path;
         JavaRDD<Row> rows = lines.zipWithIndex()
@@ -152,26 +148,11 @@ public final class InputFormats {
     }
 
     static Row parseCsvLine(String line, long lineNo, String[] names, int labelAt, String source) {
-        String[] cells = line.split(",", -1);
-        if (cells.length != names.length) {
-            throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
-                    + names.length);
-        }
+        double[] cells = CsvTable.parseLine(line, lineNo, names, source);
         Object[] values = new Object[names.length + 2];
         double[] features = new double[labelAt >= 0 ? names.length - 1 : names.length];
         for (int i = 0, k = 0; i < cells.length; i++) {
-            String cell = cells[i].trim();
-            double v;
-            try {
-                v = Double.parseDouble(cell);
-            } catch (NumberFormatException e) {
-                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': '" + cell
-                        + "' is not a number");
-            }
-            if (!Double.isFinite(v)) {
-                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': " + cell
-                        + " is not a finite number");
-            }
+            double v = cells[i];
             values[i] = v;
             if (i != labelAt) {
                 features[k++] = v;

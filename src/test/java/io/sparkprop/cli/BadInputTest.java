@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Bad input ends with one line naming the culprit, a non-zero exit, and nothing written: no
@@ -110,28 +112,16 @@ class BadInputTest {
         trainFails("key standardize: 'yes' is not true or false", "data.train=" + fixture, "standardize=yes");
     }
 
-    @Test
-    void nonNumericCell() throws Exception {
-        String bad = csv("cell.csv", "p0,p1,label", "1,2,0", "3,abc,1");
-        trainFails("cell.csv: line 3, column 'p1': 'abc' is not a number", "data.train=" + bad);
-    }
-
-    @Test
-    void rowOfTheWrongWidth() throws Exception {
-        String bad = csv("width.csv", "p0,p1,label", "1,2,0", "3,4,1", "5,6,7,1");
-        trainFails("width.csv: line 4 has 4 cells, the header has 3", "data.train=" + bad);
-    }
-
-    @Test
-    void nanOrInfiniteFeature() throws Exception {
-        String bad = csv("nan.csv", "p0,p1,label", "1,2,0", "NaN,4,1");
-        trainFails("nan.csv: line 3, column 'p0': NaN is not a finite number", "data.train=" + bad);
-    }
-
-    @Test
-    void infiniteLabel() throws Exception {
-        String bad = csv("inf.csv", "p0,p1,label", "1,2,0", "3,4,Infinity");
-        trainFails("inf.csv: line 3, column 'label': Infinity is not a finite number", "data.train=" + bad);
+    /** A bad cell or row, and the message that names it: file, line and column. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "cell.csv  | 3,abc,1   | cell.csv: line 3, column 'p1': 'abc' is not a number",
+        "width.csv | 3,4,5,1   | width.csv: line 3 has 4 cells, the header has 3",
+        "nan.csv   | NaN,4,1   | nan.csv: line 3, column 'p0': NaN is not a finite number",
+        "inf.csv   | 3,4,Infinity | inf.csv: line 3, column 'label': Infinity is not a finite number"})
+    void badCellOrRow(String name, String badLine, String expected) throws Exception {
+        String bad = csv(name, "p0,p1,label", "1,2,0", badLine, "5,6,1");
+        trainFails(expected, "data.train=" + bad);
     }
 
     @Test

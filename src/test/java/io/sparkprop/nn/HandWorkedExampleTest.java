@@ -68,12 +68,26 @@ class HandWorkedExampleTest {
         Topology t = new Topology(new int[] {2, 3, 2}, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         GradientSum sum = new GradientSum(t.parameterCount());
         new Backprop(t, 2).accumulate(w, x, 0, y, 0, 2, sum);
-        double[] grad = sum.meanGradientInPlace().clone();
         double[] updated = w.clone();
-        new io.sparkprop.optim.GradientDescent().stepInPlace(updated, sum.sums(), 0.5);
-        for (int i = 0; i < w.length; i++) {
-            assertEquals(w[i] - 0.5 * grad[i], updated[i], EPS);
-        }
+        new io.sparkprop.optim.GradientDescent().stepInPlace(updated, sum.meanGradientInPlace(), 0.5);
+
+        // W <- W - 0.5 dW, each weight worked out from the gradients above (alpha = 0.5):
+        // W1 = [[0.1, -0.2], [0.4 + 0.15 p1, 0.3 + 0.3 p1],
+        //       [-0.5 - 0.025 p1 - 0.025 q2, 0.6 - 0.05 p1 + 0.0125 q2]]
+        // b1 = (0.1, -0.1 + 0.15 p1, 0.2 - 0.025 p1 + 0.025 q2)
+        // W2 = [[0.3, -0.1 - 0.225 p1, 0.2 - 0.225 p1 + 0.25 q2],
+        //       [-0.4, 0.5 + 0.225 p1, 0.1 + 0.225 p1 - 0.25 q2]]
+        // b2 = (0.05 - 0.25 p1 + 0.25 q2, -0.05 + 0.25 p1 - 0.25 q2)
+        double[] expected = {
+            0.1, 0.4 + 0.15 * p1, -0.5 - 0.025 * p1 - 0.025 * q2,
+            -0.2, 0.3 + 0.3 * p1, 0.6 - 0.05 * p1 + 0.0125 * q2,
+            0.1, -0.1 + 0.15 * p1, 0.2 - 0.025 * p1 + 0.025 * q2,
+            0.3, -0.4, -0.1 - 0.225 * p1, 0.5 + 0.225 * p1, 0.2 - 0.225 * p1 + 0.25 * q2, 0.1 + 0.225 * p1 - 0.25 * q2,
+            0.05 - 0.25 * p1 + 0.25 * q2, -0.05 + 0.25 * p1 - 0.25 * q2};
+        assertArrayEquals(expected, updated, EPS);
+        // The same numbers, evaluated: p1 = 0.41338..., q2 = 0.45016...
+        assertEquals(0.4620073631624, updated[1], 1e-12);
+        assertEquals(-0.1 - 0.225 * 0.41338242108267, updated[11], 1e-12);
     }
 
     private static double[] concat(double[]... parts) {
