@@ -1,12 +1,12 @@
 package io.sparkprop.cli;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.ml.FeedForwardClassifier;
 import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.ml.FeedForwardRegressionModel;
 import io.sparkprop.ml.FeedForwardRegressor;
-import io.sparkprop.nn.Backprop;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
 import io.sparkprop.train.EpochStats;
@@ -195,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String blasDescription() {
-        String name = Backprop.blasName();
+        String name = BLAS.getInstance().getClass().getSimpleName();
         if (name.equals("JNIBLAS")) {
             return "JNIBLAS (native)";
         }

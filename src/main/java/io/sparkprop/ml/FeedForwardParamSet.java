@@ -93,9 +93,9 @@ public final class FeedForwardParamSet implements java.io.Serializable {
                 ParamValidators.inRange(0.0, 1.0, false, true));
         decayEpochs = new IntParam(owner, "decayEpochs", "epochs between decays of the step schedule (>= 1)",
                 ParamValidators.gtEq(1.0));
-        checkpointDir = new Param<>(owner, "checkpointDir", "a local folder on the driver for checkpoints (weights,"
-                + " optimizer state, epoch, settings), written under a temporary name and renamed; the newest 3 are"
-                + " kept; unset = no checkpoints");
+        checkpointDir = new Param<>(owner, "checkpointDir", "where checkpoints go (weights, optimizer state,"
+                + " epoch, settings): hdfs://, s3a://, file:// or a local path on the driver; each file written under"
+                + " a temporary name and renamed, a commit marker last; the newest 3 are kept; unset = no checkpoints");
         checkpointInterval = new IntParam(owner, "checkpointInterval", "epochs between checkpoints (>= 1)",
                 ParamValidators.gtEq(1.0));
         warmupEpochs = new IntParam(owner, "warmupEpochs",
