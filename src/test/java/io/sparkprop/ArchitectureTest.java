@@ -101,6 +101,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMathPackagesUseNoHadoop() {
+        // Checkpoints reach HDFS or S3 through train.FileStore; its Hadoop implementation lives in spark.
+        noClasses().that().resideInAnyPackage("io.sparkprop.nn..", "io.sparkprop.optim..",
+                        "io.sparkprop.data..", "io.sparkprop.train..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.hadoop..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCommandLineKnowsTheBenchmark() {
+        noClasses().that().resideOutsideOfPackages("io.sparkprop.bench..", "io.sparkprop.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.sparkprop.bench..")
+                .check(classes);
+    }
+
+    @Test
     void nothingUsesBreeze() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("breeze..").check(classes);
     }

@@ -1,10 +1,10 @@
 package io.sparkprop.cli;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardModel;
 import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.ml.Task;
-import io.sparkprop.nn.Backprop;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
 import java.io.PrintWriter;
@@ -198,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static String blasDescription() {
-        String name = Backprop.blasName();
+        String name = BLAS.getInstance().getClass().getSimpleName();
         if (name.equals("JNIBLAS")) {
             return "JNIBLAS (native)";
         }

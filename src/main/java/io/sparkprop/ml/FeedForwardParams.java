@@ -84,9 +84,9 @@ public interface FeedForwardParams extends Params {
     ParamSpec<IntParam> EARLY_STOPPING_PATIENCE = ParamSpec.ints("earlyStoppingPatience",
             "stop after this many epochs without a better validation metric and keep the best epoch's"
                     + " weights; 0 = train all maxEpochs", DEFAULTS.earlyStoppingPatience(), atLeast(0.0));
-    ParamSpec<Param<String>> CHECKPOINT_DIR = ParamSpec.optionalString("checkpointDir", "a local folder on the"
-            + " driver for checkpoints (weights, optimizer state, epoch, settings), written under a temporary name"
-            + " and renamed; the newest 3 are kept; unset = no checkpoints");
+    ParamSpec<Param<String>> CHECKPOINT_DIR = ParamSpec.optionalString("checkpointDir", "where checkpoints go:"
+            + " hdfs://, s3a://, file:// or a local path on the driver (weights, optimizer state, epoch, settings;"
+            + " a commit marker is written last); the newest 3 are kept; unset = no checkpoints");
     ParamSpec<IntParam> CHECKPOINT_INTERVAL = ParamSpec.ints("checkpointInterval",
             "epochs between checkpoints (>= 1)", 1, atLeast(1.0));
     ParamSpec<Param<Vector>> INITIAL_WEIGHTS = ParamSpec.optionalVector("initialWeights",

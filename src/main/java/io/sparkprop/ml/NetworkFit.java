@@ -6,6 +6,7 @@ import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
+import io.sparkprop.spark.HadoopFileStore;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.TrainingListener;
@@ -97,7 +98,8 @@ final class NetworkFit {
         SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
                 .columns(featuresCol, labelCol);
         if (p.getCheckpointDir() != null) {
-            trainer.checkpoints(new CheckpointStore(java.nio.file.Path.of(p.getCheckpointDir()), 3),
+            trainer.checkpoints(new CheckpointStore(new HadoopFileStore(p.getCheckpointDir(),
+                    data.sparkSession().sparkContext().hadoopConfiguration()), 3),
                     p.getCheckpointInterval(), resume);
         } else if (resume) {
             throw new IllegalArgumentException("resume needs checkpointDir to be set");

@@ -186,11 +186,6 @@ public final class Backprop {
         }
     }
 
-    /** The name of the BLAS implementation in use (e.g. JNIBLAS, VectorBLAS, Java11BLAS). */
-    public static String blasName() {
-        return BLAS_INSTANCE.getClass().getSimpleName();
-    }
-
     /** Whether sigmoid units use the Vector API's SIMD exp (the JVM runs with --add-modules jdk.incubator.vector). */
     public static boolean simdSigmoid() {
         return SigmoidKernel.VECTORIZED;

@@ -26,7 +26,6 @@ public final class GradientSum implements Serializable {
         new ObjectStreamField("lossSum", double.class),
         new ObjectStreamField("count", long.class),
         new ObjectStreamField("correct", long.class),
-        new ObjectStreamField("slowestComputeNanos", long.class),
     };
 
     private final int parameterCount;
@@ -34,7 +33,6 @@ public final class GradientSum implements Serializable {
     private double lossSum;
     private long count;
     private long correct;
-    private long slowestComputeNanos; // telemetry: the longest forward/backward time of the parts merged
 
     public GradientSum(int parameterCount) {
         if (parameterCount <= 0) {
@@ -61,7 +59,6 @@ public final class GradientSum implements Serializable {
             count += other.count;
             correct += other.correct;
         }
-        slowestComputeNanos = Math.max(slowestComputeNanos, other.slowestComputeNanos);
         return this;
     }
 
@@ -90,16 +87,6 @@ public final class GradientSum implements Serializable {
     /** m: the samples that went into these sums. */
     public long count() {
         return count;
-    }
-
-    /** Records how long this part's forward/backward took; merging keeps the longest (the critical path). */
-    public void recordComputeNanos(long nanos) {
-        slowestComputeNanos = Math.max(slowestComputeNanos, nanos);
-    }
-
-    /** The longest forward/backward time among the parts merged into this sum. */
-    public long slowestComputeNanos() {
-        return slowestComputeNanos;
     }
 
     public long correct() {

@@ -30,12 +30,19 @@ public final class SparkGradientSource implements GradientSource {
     private final Topology topology;
     private final int maxColumns;
     private final JavaSparkContext jsc;
+    private final ShardTask.Decorator decorator;
 
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
+        this(data, topology, maxColumns, ShardTask.Decorator.NONE);
+    }
+
+    /** With every task this source sends wrapped by {@code decorator}. */
+    public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns, ShardTask.Decorator decorator) {
         this.data = data;
         this.topology = topology;
         this.maxColumns = maxColumns;
         this.jsc = JavaSparkContext.fromSparkContext(data.rdd().context());
+        this.decorator = decorator;
     }
 
     /** Partial sums merged at each level of the tree. */
@@ -57,29 +64,12 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public GradientSum gradient(double[] weights, Step step) {
-        return aggregate(weights, (w, partition, shard, ws, sum) -> {
-            long start = System.nanoTime();
-            shard.accumulate(w, step, partition, ws, sum);
-            sum.recordComputeNanos(System.nanoTime() - start);
-        });
+        return aggregate(weights, (w, partition, shard, ws, sum) -> shard.accumulate(w, step, partition, ws, sum));
     }
 
     @Override
     public GradientSum evaluate(double[] weights) {
         return aggregate(weights, (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum));
-    }
-
-    /**
-     * A step with the backprop left out: the weights go out and a gradient-sized (zero) sum comes
-     * back from every partition. What Spark alone costs a step, for the benchmark.
-     */
-    public GradientSum transportOnly(double[] weights) {
-        return aggregate(weights, (w, partition, shard, ws, sum) -> sum.sums());
-    }
-
-    /** What one task does with its partition's shard, adding into the partition's sum. */
-    private interface ShardTask extends java.io.Serializable {
-        void run(double[] weights, int partition, Shard shard, ShardWorkspace ws, GradientSum into);
     }
 
     /**
@@ -90,7 +80,7 @@ public final class SparkGradientSource implements GradientSource {
     private GradientSum aggregate(double[] weights, ShardTask task) {
         Broadcast<WeightsMessage> bc = jsc.broadcast(new WeightsMessage(weights.clone()));
         try {
-            PartitionSum perPartition = new PartitionSum(bc, topology, maxColumns, task);
+            PartitionSum perPartition = new PartitionSum(bc, topology, maxColumns, decorator.apply(task));
             int partitions = data.partitionCount();
             if (aggregationDepth(partitions) == 1) {
                 // The driver takes every partial sum itself: one runJob with a named function

@@ -9,6 +9,7 @@ import io.sparkprop.train.Trainer;
 import io.sparkprop.train.TrainingConfig;
 import io.sparkprop.train.TrainingListener;
 import io.sparkprop.train.TrainingResult;
+import io.sparkprop.train.ValidationMetric;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -88,7 +89,7 @@ public final class SparkTrainer {
             SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
             SparkGradientSource check = validationBlocks == null ? null
                     : new SparkGradientSource(validationBlocks, topology, maxColumns);
-            Trainer trainer = new Trainer(topology, config, targets.rmseScale());
+            Trainer trainer = new Trainer(topology, config, ValidationMetric.of(topology, targets));
             if (checkpoints != null) {
                 trainer.checkpoints(checkpoints, checkpointInterval, resume);
             }

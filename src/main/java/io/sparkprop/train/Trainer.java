@@ -3,37 +3,38 @@ package io.sparkprop.train;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.optim.Optimizer;
-import java.util.ArrayList;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The training loop, the same over any {@link GradientSource}: for each step, gradient sums
- * from the source, one division by the m that came back with them, optional L2 decay, the
- * optimizer's update; per epoch, validation, listeners and early stopping.
+ * The training loop, the same over any {@link GradientSource}: epochs of steps from a
+ * {@link TrainingState} (the initial one, or a checkpoint's), each step one division of the
+ * gradient sums by the m that came back with them, optional L2 decay and the optimizer's update;
+ * after each epoch, validation, listeners, {@link EarlyStopping} and the checkpoint.
  */
 public final class Trainer {
     private final Topology topology;
     private final TrainingConfig config;
-    private final double targetScale;
+    private final ValidationMetric metric;
+    private final EarlyStopping earlyStopping;
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
     private boolean resume;
 
+    /** Validation scored by accuracy for a classifier, by RMSE over the (unscaled) targets for a regression. */
     public Trainer(Topology topology, TrainingConfig config) {
-        this(topology, config, 1.0);
+        this(topology, config, ValidationMetric.of(topology, null));
     }
 
-    /**
-     * @param targetScale for a regression trained on targets divided by this scale, the factor that
-     *                    brings the validation RMSE back to the label's units
-     */
-    public Trainer(Topology topology, TrainingConfig config, double targetScale) {
+    /** {@code metric} scores the validation rows each epoch and is what early stopping compares. */
+    public Trainer(Topology topology, TrainingConfig config, ValidationMetric metric) {
         this.topology = topology;
         this.config = config;
-        this.targetScale = targetScale;
+        this.metric = metric;
+        this.earlyStopping = new EarlyStopping(config.earlyStoppingPatience(), metric.higherIsBetter());
     }
 
     /**
@@ -54,11 +55,15 @@ public final class Trainer {
         return this;
     }
 
-    /** What the result depends on, as text: checked on resume. */
-    Map<String, String> configuration(long rows) {
+    /**
+     * What the result depends on, as text: checked on resume. Not the partition count: which rows
+     * a step uses depends on the rows, not on how they are partitioned.
+     */
+    Map<String, String> configuration(long rows, double[] initialWeights) {
         Map<String, String> c = new TreeMap<>();
         c.put("topology", topology.toString());
         c.put("rows", Long.toString(rows));
+        c.put("initialWeights", fingerprint(initialWeights));
         for (RecordComponent rc : TrainingConfig.class.getRecordComponents()) {
             try {
                 c.put(rc.getName(), String.valueOf(rc.getAccessor().invoke(config)));
@@ -85,94 +90,84 @@ public final class Trainer {
             throw new IllegalArgumentException("no training rows");
         }
         int steps = config.stepsPerEpoch(rows);
-        double[] w = initialWeights.clone();
         Optimizer optimizer = config.newOptimizer();
-        optimizer.initialise(w.length);
-        Map<String, String> configuration = configuration(rows);
+        optimizer.initialise(initialWeights.length);
+        Map<String, String> configuration = configuration(rows, initialWeights);
+        TrainingState state = resume ? resumeState(configuration)
+                : TrainingState.start(initialWeights, optimizer.state());
 
-        List<EpochStats> history = new ArrayList<>();
-        double[] best = null;
-        int bestEpoch = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        int sinceBest = 0;
-        int firstEpoch = 1;
-        if (resume) {
-            Checkpoint c = checkpoints.latest().orElseThrow(() -> new IllegalArgumentException(
-                    "no checkpoint in " + checkpoints.dir() + " to resume from"));
-            requireSameConfiguration(c.configuration(), configuration);
-            w = c.weights().clone();
-            optimizer.restoreState(c.optimizerState());
-            history.addAll(c.history());
-            best = c.bestWeights();
-            bestEpoch = c.bestEpoch();
-            bestScore = c.bestScore();
-            sinceBest = c.sinceBest();
-            firstEpoch = c.epoch() + 1;
-        }
+        double[] w = state.weights().clone();
+        optimizer.restoreState(state.optimizerState());
+        List<EpochStats> history = new ArrayList<>(state.history());
+        EarlyStopping.State stopping = state.earlyStopping();
         listener.onStart(rows, steps, config.maxEpochs());
-        for (int epoch = firstEpoch; epoch <= config.maxEpochs(); epoch++) {
-            long start = System.nanoTime();
-            double lossSum = 0;
-            long count = 0;
-            long correct = 0;
-            for (int s = 0; s < steps; s++) {
-                Step step = new Step(config.seed(), epoch, s, steps);
-                listener.onStepStart(step, config.maxEpochs());
-                GradientSum sum = source.gradient(w, step);
-                if (sum.count() == 0) {
-                    continue; // tiny partitions can leave a step empty; there is nothing to average
-                }
-                if (!Double.isFinite(sum.lossSum())) {
-                    throw new DivergenceException(epoch, s, steps, "the loss", config.stepSize());
-                }
-                lossSum += sum.lossSum();
-                count += sum.count();
-                correct += sum.correct();
-                double[] gradient = sum.meanGradientInPlace();
-                addWeightDecay(w, gradient);
-                if (!allFinite(gradient)) {
-                    throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
-                }
-                optimizer.stepInPlace(w, gradient, config.stepSizeAt(epoch, s, steps));
-            }
-            double validationLoss = Double.NaN;
-            double validationMetric = Double.NaN;
-            if (validation != null) {
-                listener.onValidationStart(epoch, config.maxEpochs());
-                GradientSum v = validation.evaluate(w);
-                validationLoss = v.meanLoss();
-                validationMetric = metric(v);
-            }
-            EpochStats stats = new EpochStats(epoch, steps, count, lossSum / count,
-                    topology.isClassifier() ? (double) correct / count : Double.NaN,
-                    validationLoss, validationMetric, (System.nanoTime() - start) / 1e9);
+        for (int epoch = state.epoch() + 1; epoch <= config.maxEpochs(); epoch++) {
+            EpochStats stats = runEpoch(source, validation, w, optimizer, epoch, steps, listener);
             history.add(stats);
             listener.onEpoch(stats, w);
-
-            boolean stop = false;
-            if (validation != null && config.earlyStoppingPatience() > 0) {
-                double score = topology.isClassifier() ? validationMetric : -validationMetric;
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = w.clone();
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                } else {
-                    stop = ++sinceBest >= config.earlyStoppingPatience();
-                }
+            if (validation != null) {
+                stopping = earlyStopping.after(stopping, epoch, stats.validationMetric(), w);
             }
+            boolean stop = earlyStopping.shouldStop(stopping);
             if (checkpoints != null && (epoch % checkpointInterval == 0 || epoch == config.maxEpochs() || stop)) {
-                checkpoints.save(new Checkpoint(epoch, w.clone(), optimizer.state(), history, best, bestEpoch,
-                        bestScore, sinceBest, configuration));
+                checkpoints.save(new Checkpoint(new TrainingState(epoch, w.clone(), optimizer.state(), history,
+                        stopping), configuration));
             }
             if (stop) {
                 break;
             }
         }
-        if (best != null) {
-            return new TrainingResult(best, history, bestEpoch);
+        if (stopping.bestWeights() != null) {
+            return new TrainingResult(stopping.bestWeights(), history, stopping.bestEpoch());
         }
         return new TrainingResult(w, history, history.size());
+    }
+
+    /** One epoch's steps, updating {@code w} and the optimizer in place, then validation. */
+    private EpochStats runEpoch(GradientSource source, GradientSource validation, double[] w, Optimizer optimizer,
+                                int epoch, int steps, TrainingListener listener) {
+        long start = System.nanoTime();
+        double lossSum = 0;
+        long count = 0;
+        long correct = 0;
+        for (int s = 0; s < steps; s++) {
+            Step step = new Step(config.seed(), epoch, s, steps);
+            listener.onStepStart(step, config.maxEpochs());
+            GradientSum sum = source.gradient(w, step);
+            if (sum.count() == 0) {
+                continue; // a small data set can leave a step empty; there is nothing to average
+            }
+            if (!Double.isFinite(sum.lossSum())) {
+                throw new DivergenceException(epoch, s, steps, "the loss", config.stepSize());
+            }
+            lossSum += sum.lossSum();
+            count += sum.count();
+            correct += sum.correct();
+            double[] gradient = sum.meanGradientInPlace();
+            addWeightDecay(w, gradient);
+            if (!allFinite(gradient)) {
+                throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
+            }
+            optimizer.stepInPlace(w, gradient, config.stepSizeAt(epoch, s, steps));
+        }
+        double validationLoss = Double.NaN;
+        double validationMetric = Double.NaN;
+        if (validation != null) {
+            listener.onValidationStart(epoch, config.maxEpochs());
+            GradientSum v = validation.evaluate(w);
+            validationLoss = v.meanLoss();
+            validationMetric = metric.of(v);
+        }
+        return new EpochStats(epoch, steps, count, lossSum / count,
+                topology.isClassifier() ? (double) correct / count : Double.NaN,
+                validationLoss, validationMetric, (System.nanoTime() - start) / 1e9);
+    }
+
+    private TrainingState resumeState(Map<String, String> configuration) {
+        Checkpoint c = checkpoints.latest().orElseThrow(() -> new IllegalArgumentException(
+                "no checkpoint in " + checkpoints.dir() + " to resume from"));
+        requireSameConfiguration(c.configuration(), configuration);
+        return c.state();
     }
 
     private void requireSameConfiguration(Map<String, String> saved, Map<String, String> now) {
@@ -188,12 +183,13 @@ public final class Trainer {
         }
     }
 
-    /** Accuracy for a classifier; RMSE per output value, in the label's units, for a regression. */
-    double metric(GradientSum s) {
-        if (topology.isClassifier()) {
-            return (double) s.correct() / s.count();
+    /** A short hash of the values' bits: the same weights give the same text on any machine. */
+    static String fingerprint(double[] values) {
+        long h = 1125899906842597L;
+        for (double v : values) {
+            h = 31 * h + Double.doubleToLongBits(v);
         }
-        return targetScale * Math.sqrt(s.meanLoss() / topology.outputWidth());
+        return String.format("%016x", h);
     }
 
     private void addWeightDecay(double[] w, double[] gradient) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.ml.FeedForwardClassificationModel;
+import io.sparkprop.spark.HadoopFileStore;
 import io.sparkprop.train.CheckpointStore;
 import java.io.BufferedReader;
 import java.io.File;
@@ -45,14 +46,15 @@ class KillAndResumeTest {
                 // reading the progress lines until epoch 2 has been reported
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.isDirectory(checkpoints.resolve("epoch-000002")) && System.nanoTime() < deadline) {
+            while (!Files.exists(checkpoints.resolve("epoch-000002.committed")) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         }
         assertTrue(child.exitValue() != 0, "the process was killed");
-        assertEquals(2, new CheckpointStore(checkpoints, 3).latest().orElseThrow().epoch());
+        assertEquals(2, new CheckpointStore(new HadoopFileStore(checkpoints.toString(),
+                new org.apache.hadoop.conf.Configuration()), 3).latest().orElseThrow().epoch());
         assertTrue(!Files.exists(dir.resolve("killed")), "no model from the killed run");
 
         List<String> resume = new ArrayList<>(args);

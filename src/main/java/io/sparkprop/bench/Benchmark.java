@@ -1,4 +1,4 @@
-package io.sparkprop.cli;
+package io.sparkprop.bench;
 
 import dev.ludovic.netlib.blas.BLAS;
 import io.sparkprop.data.TargetEncoder;
@@ -10,6 +10,7 @@ import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.optim.GradientDescent;
 import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.ShardTask;
 import io.sparkprop.spark.SparkGradientSource;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.spark.TrainingBlocks;
@@ -42,8 +43,9 @@ import org.apache.spark.storage.StorageLevel;
  * Spark MLP's seconds per full-batch iteration (interleaved rounds, so noise hits both), the
  * dgemm rate of the shapes an iteration uses (run as Spark tasks, one per core), the share of a
  * mini-batch step spent outside forward/backward, and the time to load data into cached blocks.
+ * Its hooks into a step are {@link ShardTask.Decorator}s: nothing in the trainer knows it exists.
  */
-final class Benchmark {
+public final class Benchmark {
     static final String FASHION = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
     static final int[] LAYERS = {784, 256, 10};
     static final double STEP_SIZE = 0.03;
@@ -51,12 +53,12 @@ final class Benchmark {
     private final SparkSession spark;
     private final PrintWriter out;
 
-    Benchmark(SparkSession spark, PrintWriter out) {
+    public Benchmark(SparkSession spark, PrintWriter out) {
         this.spark = spark;
         this.out = out;
     }
 
-    Map<String, Object> run(String dataName, int syntheticRows, int iterations, int rounds, int batchSteps) {
+    public Map<String, Object> run(String dataName, int syntheticRows, int iterations, int rounds, int batchSteps) {
         Map<String, Object> json = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         boolean fashion = dataName.equals("fashion-mnist") && Files.exists(Path.of(FASHION));
@@ -71,12 +73,12 @@ final class Benchmark {
         json.put("rows", rows);
         json.put("master", spark.sparkContext().master());
         json.put("cores", jsc.defaultParallelism());
-        json.put("blas", Backprop.blasName());
+        json.put("blas", blasName());
         json.put("simdSigmoid", Backprop.simdSigmoid());
         json.put("openblasThreads", System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "(unset)"));
         json.put("network", "784-256-10 sigmoid, softmax + cross-entropy, full-batch gd, stepSize " + STEP_SIZE);
         out.printf(Locale.ROOT, "benchmark: %s, %,d rows, %s, %d cores, BLAS %s, SIMD sigmoid %s%n", json.get("data"),
-                rows, json.get("master"), jsc.defaultParallelism(), Backprop.blasName(),
+                rows, json.get("master"), jsc.defaultParallelism(), blasName(),
                 Backprop.simdSigmoid() ? "on" : "off (add --add-modules=jdk.incubator.vector to the JVMs)");
 
         Topology net = new Topology(LAYERS, Activation.SIGMOID, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
@@ -90,7 +92,9 @@ final class Benchmark {
         json.put("loadSeconds", loadSeconds);
         out.printf(Locale.ROOT, "load into cached blocks: %.2f s%n", loadSeconds);
 
-        try (SparkGradientSource source = new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS)) {
+        ComputeTimer timer = new ComputeTimer(spark.sparkContext());
+        try (SparkGradientSource source = new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
+                timer)) {
             List<Double> ours = new ArrayList<>();
             List<Double> oursCompute = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
@@ -106,11 +110,12 @@ final class Benchmark {
             mlp.setMaxIter(2).fit(data);
             for (int r = 1; r <= rounds; r++) {
                 for (int i = 0; i < iterations; i++) {
+                    timer.reset();
                     long t0 = System.nanoTime();
                     GradientSum sum = source.gradient(w, new Step(1, 1, 0, 1));
                     gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
                     ours.add((System.nanoTime() - t0) / 1e9);
-                    oursCompute.add(sum.slowestComputeNanos() / 1e9);
+                    oursCompute.add(timer.slowestNanos() / 1e9);
                 }
                 long t1 = System.nanoTime();
                 mlp.setMaxIter(1).fit(data);
@@ -152,14 +157,16 @@ final class Benchmark {
             List<Double> outside = new ArrayList<>();
             List<Double> stepSeconds = new ArrayList<>();
             for (int s = 0; s < steps; s++) {
+                timer.reset();
                 long t0 = System.nanoTime();
                 GradientSum sum = source.gradient(w, new Step(1, 1, s, stepsPerEpoch));
                 gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
                 double wall = (System.nanoTime() - t0) / 1e9;
                 stepSeconds.add(wall);
-                outside.add(1 - sum.slowestComputeNanos() / 1e9 / wall);
+                outside.add(1 - timer.slowestNanos() / 1e9 / wall);
             }
-            double floor = sparkJobFloor(source, w, 40);
+            double floor = sparkJobFloor(new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
+                    task -> TRANSPORT_ONLY), w, 40);
             json.put("sparkJobFloorSeconds", floor);
             out.printf(Locale.ROOT, "a step that moves the weights and gradient sums but computes nothing: %.1f ms"
                     + " (median of 40)%n", 1000 * floor);
@@ -253,12 +260,36 @@ final class Benchmark {
         return rates.stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** The median seconds of {@code jobs} steps that move the weights and gradient sums but compute nothing. */
-    static double sparkJobFloor(SparkGradientSource source, double[] weights, int jobs) {
+    /**
+     * A task with the backprop left out: the weights go out and a gradient-sized (zero) sum comes
+     * back from every partition. What Spark alone costs a step.
+     */
+    static final ShardTask TRANSPORT_ONLY = new TransportOnly();
+
+    private static final class TransportOnly implements ShardTask {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run(double[] weights, int partition, io.sparkprop.train.Shard shard,
+                        io.sparkprop.train.ShardWorkspace ws, GradientSum into) {
+            into.sums();
+        }
+    }
+
+    /** The name of the BLAS implementation in use (e.g. JNIBLAS, VectorBLAS, Java11BLAS). */
+    static String blasName() {
+        return BLAS.getInstance().getClass().getSimpleName();
+    }
+
+    /**
+     * The median seconds of {@code jobs} steps of {@code transportOnly} (a source whose tasks
+     * move the weights and gradient sums but compute nothing). Not closed: it shares the blocks.
+     */
+    static double sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
             long t0 = System.nanoTime();
-            source.transportOnly(weights);
+            transportOnly.gradient(weights, new Step(1, 1, 0, 1));
             seconds.add((System.nanoTime() - t0) / 1e9);
         }
         return median(seconds);

@@ -1,0 +1,26 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.train.Shard;
+import io.sparkprop.train.ShardWorkspace;
+import java.io.Serializable;
+import java.util.function.UnaryOperator;
+
+/**
+ * What one Spark task does with its partition's rows: adds them, at these weights, into the
+ * partition's partial sum. Shipped to the executors with every step, so it must serialize.
+ */
+@FunctionalInterface
+public interface ShardTask extends Serializable {
+
+    void run(double[] weights, int partition, Shard shard, ShardWorkspace ws, GradientSum into);
+
+    /**
+     * Wraps every task a {@link SparkGradientSource} sends (to measure it, trace it, or replace
+     * it); runs on the driver, and what it returns is what the executors run.
+     */
+    @FunctionalInterface
+    interface Decorator extends UnaryOperator<ShardTask> {
+        Decorator NONE = task -> task;
+    }
+}
