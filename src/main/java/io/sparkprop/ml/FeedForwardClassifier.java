@@ -151,6 +151,10 @@ public class FeedForwardClassifier
         return (FeedForwardClassifier) set(ps.validationIndicatorCol, value);
     }
 
+    public FeedForwardClassifier setIdCol(String value) {
+        return (FeedForwardClassifier) set(ps.idCol, value);
+    }
+
     public FeedForwardClassifier setEarlyStoppingPatience(int value) {
         return (FeedForwardClassifier) set(ps.earlyStoppingPatience, value);
     }

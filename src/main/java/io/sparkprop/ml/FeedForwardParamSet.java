@@ -38,6 +38,7 @@ public final class FeedForwardParamSet implements java.io.Serializable {
     final DoubleParam regParam;
     final DoubleParam validationFraction;
     final Param<String> validationIndicatorCol;
+    final Param<String> idCol;
     final IntParam earlyStoppingPatience;
     final BooleanParam nesterov;
     final Param<String> schedule;
@@ -64,10 +65,11 @@ public final class FeedForwardParamSet implements java.io.Serializable {
                 fn(s -> isOneOf(s, "gd", "momentum", "adam")));
         stepSize = new DoubleParam(owner, "stepSize", "learning rate alpha (> 0)", ParamValidators.gt(0.0));
         batchSize = new IntParam(owner, "batchSize",
-                "global rows per step, spread over partitions in proportion to their rows; 0 = full batch",
+                "global rows per step, on average: each row falls in a step by its identity, whatever its partition;"
+                        + " 0 = full batch",
                 ParamValidators.gtEq(0.0));
         maxEpochs = new IntParam(owner, "maxEpochs", "passes over the training rows (>= 1)", ParamValidators.gtEq(1.0));
-        seed = new LongParam(owner, "seed", "random seed: initial weights and the rows of every step");
+        seed = new LongParam(owner, "seed", "random seed: initial weights, held-out rows and the rows of every step");
         standardize = new BooleanParam(owner, "standardize",
                 "scale features to mean 0 and std 1 (and regression targets too), with statistics saved in the"
                         + " model and applied when it predicts");
@@ -78,11 +80,15 @@ public final class FeedForwardParamSet implements java.io.Serializable {
         regParam = new DoubleParam(owner, "regParam", "L2 weight decay lambda (>= 0), on weights, not biases",
                 ParamValidators.gtEq(0.0));
         validationFraction = new DoubleParam(owner, "validationFraction",
-                "share of the training rows held out (by the seed) to report validation loss and metric each"
-                        + " epoch; 0 = none. Ignored when validationIndicatorCol is set",
+                "share of the training rows held out (by the seed and each row's identity) to report validation"
+                        + " loss and metric each epoch; 0 = none. Ignored when validationIndicatorCol is set",
                 ParamValidators.inRange(0.0, 1.0, true, false));
         validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
                 "name of a boolean column that marks validation rows (true) apart from training rows");
+        idCol = new Param<>(owner, "idCol",
+                "a column whose value identifies each row; held-out rows and the rows of every step are chosen by"
+                        + " a hash of it rather than of the row's features and label; unset = by content",
+                fn(s -> s != null && !s.isBlank()));
         earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience",
                 "stop after this many epochs without a better validation metric and keep the best epoch's"
                         + " weights; 0 = train all maxEpochs", ParamValidators.gtEq(0.0));

@@ -109,6 +109,15 @@ public interface FeedForwardParams extends Params {
         return paramSet().validationIndicatorCol;
     }
 
+    default Param<String> idCol() {
+        return paramSet().idCol;
+    }
+
+    /** The id column if set, else null (rows are then known by their content). */
+    default String getIdCol() {
+        return isDefined(idCol()) ? getOrDefault(idCol()) : null;
+    }
+
     default IntParam earlyStoppingPatience() {
         return paramSet().earlyStoppingPatience;
     }

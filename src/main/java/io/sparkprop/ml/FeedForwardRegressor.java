@@ -184,6 +184,10 @@ public class FeedForwardRegressor
         return (FeedForwardRegressor) set(ps.validationIndicatorCol, value);
     }
 
+    public FeedForwardRegressor setIdCol(String value) {
+        return (FeedForwardRegressor) set(ps.idCol, value);
+    }
+
     public FeedForwardRegressor setEarlyStoppingPatience(int value) {
         return (FeedForwardRegressor) set(ps.earlyStoppingPatience, value);
     }

@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.BadRowException;
 import io.sparkprop.data.BlockStacker;
+import io.sparkprop.data.RowIdentity;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Block;
@@ -24,6 +25,8 @@ import org.apache.spark.storage.StorageLevel;
  * persisted MEMORY_AND_DISK and counted: what every training step reads. Close it to unpersist.
  */
 public final class TrainingBlocks implements AutoCloseable {
+    /** The id column's name among the selected ones. */
+    private static final String ID = "_sparkprop_id";
     private final JavaRDD<Block> blocks;
     private final long rowCount;
     private final long[] partitionRows;
@@ -43,7 +46,24 @@ public final class TrainingBlocks implements AutoCloseable {
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, int inputWidth,
                                          TargetEncoder targets, Standardizer standardizer, int blockRows,
                                          String what) {
+        return prepare(data, featuresCol, labelCol, null, inputWidth, targets, standardizer, blockRows, what);
+    }
+
+    /**
+     * As above; with {@code idCol} set, each row is known by (a hash of) its id rather than by its
+     * content, which decides the step of an epoch it belongs to.
+     */
+    public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, String idCol,
+                                         int inputWidth, TargetEncoder targets, Standardizer standardizer,
+                                         int blockRows, String what) {
         Dataset<Row> selected = selectColumns(data, featuresCol, labelCol, what);
+        if (idCol != null) {
+            if (!Arrays.asList(data.columns()).contains(idCol)) {
+                throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
+                        + Arrays.toString(data.columns()));
+            }
+            selected = selected.withColumn(ID, data.col(idCol));
+        }
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
                 (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
@@ -110,7 +130,17 @@ public final class TrainingBlocks implements AutoCloseable {
                 if (row.isNullAt(1)) {
                     throw new BadRowException(index, "label is null (or not a number)");
                 }
-                if (row.get(1) instanceof Vector label) {
+                if (row.size() > 2) { // known by its id
+                    if (row.isNullAt(2)) {
+                        throw new BadRowException(index, "id is null");
+                    }
+                    long key = RowIdentity.ofId(row.get(2));
+                    if (row.get(1) instanceof Vector label) {
+                        stacker.add((Vector) row.get(0), label, key);
+                    } else {
+                        stacker.add((Vector) row.get(0), row.getDouble(1), key);
+                    }
+                } else if (row.get(1) instanceof Vector label) {
                     stacker.add((Vector) row.get(0), label);
                 } else {
                     stacker.add((Vector) row.get(0), row.getDouble(1));
