@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -56,14 +57,12 @@ public final class TrainingBlocks implements AutoCloseable {
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, String idCol,
                                          int inputWidth, TargetEncoder targets, Standardizer standardizer,
                                          int blockRows, String what) {
-        Dataset<Row> selected = selectColumns(data, featuresCol, labelCol, what);
-        if (idCol != null) {
-            if (!Arrays.asList(data.columns()).contains(idCol)) {
-                throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
-                        + Arrays.toString(data.columns()));
-            }
-            selected = selected.withColumn(ID, data.col(idCol));
+        if (idCol != null && !Arrays.asList(data.columns()).contains(idCol)) {
+            throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
+                    + Arrays.toString(data.columns()));
         }
+        Dataset<Row> selected = selectColumns(idCol == null ? data : data.withColumn(ID, functions.col(idCol)),
+                featuresCol, labelCol, what);
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
                 (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
@@ -93,7 +92,7 @@ public final class TrainingBlocks implements AutoCloseable {
         }
     }
 
-    /** Checks the two columns exist with usable types and returns (features, label as double). */
+    /** Checks the two columns exist with usable types and returns (features, label as double[, id]). */
     static Dataset<Row> selectColumns(Dataset<Row> data, String featuresCol, String labelCol, String what) {
         StructType schema = data.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
@@ -111,13 +110,19 @@ public final class TrainingBlocks implements AutoCloseable {
         }
         DataType lt = schema.apply(labelCol).dataType();
         if (lt instanceof VectorUDT) {
-            return data.select(functions.col(featuresCol), functions.col(labelCol)); // several regression outputs
+            return withId(data, functions.col(featuresCol), functions.col(labelCol)); // several regression outputs
         }
         if (!(lt instanceof NumericType)) {
             throw new IllegalArgumentException(what + ": label column '" + labelCol + "' must be numeric (or a"
                     + " vector, for several regression outputs), is " + lt.simpleString());
         }
-        return data.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
+        return withId(data, functions.col(featuresCol), functions.col(labelCol).cast("double"));
+    }
+
+    /** (features, label), and the id column as the third when {@code data} has one. */
+    private static Dataset<Row> withId(Dataset<Row> data, Column features, Column label) {
+        return Arrays.asList(data.columns()).contains(ID) ? data.select(features, label, functions.col(ID))
+                : data.select(features, label);
     }
 
     private static Iterator<Block> stack(int partition, Iterator<Row> rows, int inputWidth, TargetEncoder targets,
