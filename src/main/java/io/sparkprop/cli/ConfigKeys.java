@@ -29,7 +29,8 @@ final class ConfigKeys {
         job("data.test", "(none)", "test data; without it data.testFraction of the training rows is held out");
         job("data.validation", "(none)", "validation data scored after every epoch (progress line, metrics.jsonl,"
                 + " charts); without it, validationFraction of the training rows");
-        job("data.testFraction", "0.2", "share of the training rows held out (by the seed) as test data");
+        job("data.testFraction", "0.2", "share of the training rows held out as test data, chosen by the seed and"
+                + " each row's identity (its content, or idCol), whatever the partitioning");
         job("data.format", "(from the path)", "csv, libsvm, parquet or idx; by default guessed from the path");
         job("data.label", "label", "the label column (CSV header name, Parquet column)");
         job("data.features", "features", "a Parquet vector column to use as features, if there is one");

@@ -2,11 +2,13 @@ package io.sparkprop.cli;
 
 import dev.ludovic.netlib.blas.BLAS;
 import io.sparkprop.data.InputException;
+import io.sparkprop.data.RowIdentity;
 import io.sparkprop.ml.FeedForwardModel;
 import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.ml.Task;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.RowSplits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
                     input.hasLineNumbers()), 0);
         }
         long seed = estimator.getSeed();
+        String idCol = estimator.getIdCol();
+        if (idCol != null && !java.util.Arrays.asList(all.columns()).contains(idCol)) {
+            throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
+                    + input.inputColumns() + ")");
+        }
         Dataset<Row> train;
         Dataset<Row> test;
         LabeledFrame testInput = null;
@@ -123,11 +130,13 @@ final class TrainCommand implements Callable<Integer> {
             testInput = t;
         } else {
             double f = job.getDouble("data.testFraction");
-            Dataset<Row>[] split = all.randomSplit(new double[] {1 - f, f}, seed);
+            // By each row's identity, not randomSplit: the same test rows on any data.partitions.
+            Dataset<Row>[] split = RowSplits.split(all, InputFormats.FEATURES, label, idCol, seed, RowIdentity.TEST, f);
             train = split[0];
             test = f > 0 ? split[1] : null;
         }
-        train = train.select(InputFormats.FEATURES, label);
+        train = idCol == null ? train.select(InputFormats.FEATURES, label)
+                : train.select(InputFormats.FEATURES, label, idCol);
         Dataset<Row> fitData = train;
         if (job.has("data.validation")) {
             // Explicit validation rows: fitted with the training rows, marked so the estimator holds them out.
@@ -136,8 +145,12 @@ final class TrainCommand implements Callable<Integer> {
             if (!v.hasLabel()) {
                 throw new InputException(v.source() + ": no label column '" + label + "' among " + v.inputColumns());
             }
+            Dataset<Row> marked = v.frame().select(InputFormats.FEATURES, label);
+            if (idCol != null) { // validation rows are only scored; they need no identity
+                marked = marked.withColumn(idCol, functions.lit(null).cast(train.schema().apply(idCol).dataType()));
+            }
             fitData = train.withColumn(VALIDATION_MARK, functions.lit(false))
-                    .union(v.frame().select(InputFormats.FEATURES, label).withColumn(VALIDATION_MARK, functions.lit(true)));
+                    .union(marked.withColumn(VALIDATION_MARK, functions.lit(true)));
             estimator.set(estimator.validationIndicatorCol(), VALIDATION_MARK);
         }
         long rows = train.count();

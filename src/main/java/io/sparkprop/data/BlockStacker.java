@@ -13,6 +13,10 @@ import org.apache.spark.ml.linalg.Vector;
  * {@code blockRows} samples: features (optionally standardised) and encoded targets.
  * A row of the wrong width, a non-finite feature or a label the encoder rejects fails with a
  * {@link BadRowException} that counts the row from the first one added.
+ *
+ * <p>Each row's identity ({@link RowIdentity}) is stored beside it in the block: a hash of its
+ * raw content (before standardisation, so it does not depend on statistics that differ in the
+ * last bits between partitionings), or the key the caller gives (a hash of an id column).
  */
 public final class BlockStacker {
     private final int inputWidth;
@@ -23,6 +27,7 @@ public final class BlockStacker {
     private final double[] row;
     private double[] x;
     private double[] y;
+    private long[] keys;
     private int filled;
     private long rowsSeen;
 
@@ -43,7 +48,7 @@ public final class BlockStacker {
         this.row = new double[inputWidth];
     }
 
-    private void add(Vector features, double label, Vector vectorLabel) {
+    private void add(Vector features, double label, Vector vectorLabel, boolean hasKey, long key) {
         if (features == null) {
             throw new BadRowException(rowsSeen, "features are null");
         }
@@ -61,7 +66,7 @@ public final class BlockStacker {
                 row[idx[i]] = vals[i];
             }
         }
-        addRow(label, vectorLabel);
+        addRow(label, vectorLabel, hasKey, key);
     }
 
     /** A row whose label is a vector: one value per regression output. */
@@ -69,11 +74,24 @@ public final class BlockStacker {
         if (label == null) {
             throw new BadRowException(rowsSeen, "label is null");
         }
-        add(features, Double.NaN, label);
+        add(features, Double.NaN, label, false, 0);
+    }
+
+    /** A row whose label is a vector, known by {@code key} (e.g. {@link RowIdentity#ofId}). */
+    public void add(Vector features, Vector label, long key) {
+        if (label == null) {
+            throw new BadRowException(rowsSeen, "label is null");
+        }
+        add(features, Double.NaN, label, true, key);
     }
 
     public void add(Vector features, double label) {
-        add(features, label, null);
+        add(features, label, null, false, 0);
+    }
+
+    /** A row known by {@code key} (e.g. {@link RowIdentity#ofId}) rather than by its content. */
+    public void add(Vector features, double label, long key) {
+        add(features, label, null, true, key);
     }
 
     public void add(double[] features, double label) {
@@ -81,10 +99,10 @@ public final class BlockStacker {
             throw new BadRowException(rowsSeen, "has " + features.length + " features, expected " + inputWidth);
         }
         System.arraycopy(features, 0, row, 0, inputWidth);
-        addRow(label, null);
+        addRow(label, null, false, 0);
     }
 
-    private void addRow(double label, Vector vectorLabel) {
+    private void addRow(double label, Vector vectorLabel, boolean hasKey, long key) {
         for (int j = 0; j < inputWidth; j++) {
             if (!Double.isFinite(row[j])) {
                 throw new BadRowException(rowsSeen, "feature " + j + " is " + row[j]);
@@ -93,6 +111,7 @@ public final class BlockStacker {
         if (x == null) {
             x = new double[inputWidth * blockRows];
             y = new double[targets.width() * blockRows];
+            keys = new long[blockRows];
         }
         try {
             if (vectorLabel != null) {
@@ -108,6 +127,12 @@ public final class BlockStacker {
         } else {
             System.arraycopy(row, 0, x, filled * inputWidth, inputWidth);
         }
+        if (hasKey) {
+            keys[filled] = key;
+        } else {
+            keys[filled] = vectorLabel != null ? RowIdentity.ofContent(row, 0, inputWidth, vectorLabel)
+                    : RowIdentity.ofContent(row, 0, inputWidth, label);
+        }
         filled++;
         rowsSeen++;
         if (filled == blockRows) {
@@ -121,9 +146,11 @@ public final class BlockStacker {
         }
         double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
         double[] fy = filled == blockRows ? y : Arrays.copyOf(y, filled * targets.width());
-        blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy));
+        long[] fk = filled == blockRows ? keys : Arrays.copyOf(keys, filled);
+        blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
         x = null;
         y = null;
+        keys = null;
         filled = 0;
     }
 

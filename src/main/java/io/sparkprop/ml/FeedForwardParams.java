@@ -41,11 +41,12 @@ public interface FeedForwardParams extends Params {
     ParamSpec<DoubleParam> STEP_SIZE = ParamSpec.doubles("stepSize", "learning rate alpha (> 0)", DEFAULTS.stepSize(),
             above(0.0));
     ParamSpec<IntParam> BATCH_SIZE = ParamSpec.ints("batchSize",
-            "global rows per step, spread over partitions in proportion to their rows; 0 = full batch",
+            "global rows per step, on average: each row falls in a step by its identity, whatever its partition;"
+                    + " 0 = full batch",
             DEFAULTS.batchSize(), atLeast(0.0));
     ParamSpec<IntParam> MAX_EPOCHS = ParamSpec.ints("maxEpochs", "passes over the training rows (>= 1)",
             DEFAULTS.maxEpochs(), atLeast(1.0));
-    ParamSpec<LongParam> SEED = ParamSpec.longs("seed", "random seed: initial weights and the rows of every step",
+    ParamSpec<LongParam> SEED = ParamSpec.longs("seed", "random seed: initial weights, held-out rows and the rows of every step",
             DEFAULTS.seed());
     ParamSpec<BooleanParam> STANDARDIZE = ParamSpec.booleans("standardize",
             "scale features to mean 0 and std 1 (and regression targets too), with statistics saved in the"
@@ -76,11 +77,14 @@ public interface FeedForwardParams extends Params {
             "epochs over which stepSize ramps up linearly, step by step, from near 0; 0 = no warm-up",
             DEFAULTS.schedule().warmupEpochs(), atLeast(0.0));
     ParamSpec<DoubleParam> VALIDATION_FRACTION = ParamSpec.doubles("validationFraction",
-            "share of the training rows held out (by the seed) to report validation loss and metric each"
-                    + " epoch; 0 = none. Ignored when validationIndicatorCol is set", 0.0,
+            "share of the training rows held out (by the seed and each row's identity) to report validation"
+                    + " loss and metric each epoch; 0 = none. Ignored when validationIndicatorCol is set", 0.0,
             inRange(0.0, 1.0, true, false));
     ParamSpec<Param<String>> VALIDATION_INDICATOR_COL = ParamSpec.optionalString("validationIndicatorCol",
             "name of a boolean column that marks validation rows (true) apart from training rows").notAConfKey();
+    ParamSpec<Param<String>> ID_COL = ParamSpec.optionalString("idCol", "a column whose value identifies each"
+            + " row; held-out rows and the rows of every step are chosen by a hash of it rather than of the row's"
+            + " features and label; unset = by content");
     ParamSpec<IntParam> EARLY_STOPPING_PATIENCE = ParamSpec.ints("earlyStoppingPatience",
             "stop after this many epochs without a better validation metric and keep the best epoch's"
                     + " weights; 0 = train all maxEpochs", DEFAULTS.earlyStoppingPatience(), atLeast(0.0));
@@ -96,7 +100,7 @@ public interface FeedForwardParams extends Params {
     List<ParamSpec<?>> ALL = List.of(HIDDEN_LAYERS, ACTIVATION, LOSS, OPTIMIZER, STEP_SIZE, BATCH_SIZE, MAX_EPOCHS,
             SEED, STANDARDIZE, MOMENTUM, NESTEROV, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, REG_PARAM, SCHEDULE,
             DECAY_RATE, DECAY_EPOCHS, WARMUP_EPOCHS, VALIDATION_FRACTION, VALIDATION_INDICATOR_COL,
-            EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, INITIAL_WEIGHTS);
+            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, INITIAL_WEIGHTS);
 
     /** The Param objects of this instance (an implementation detail; use the accessors below). */
     FeedForwardParamSet paramSet();
@@ -283,6 +287,15 @@ public interface FeedForwardParams extends Params {
         return isDefined(validationIndicatorCol()) ? getOrDefault(validationIndicatorCol()) : null;
     }
 
+    default Param<String> idCol() {
+        return paramSet().get(ID_COL);
+    }
+
+    /** The id column if set, else null (rows are then known by their content). */
+    default String getIdCol() {
+        return isDefined(idCol()) ? getOrDefault(idCol()) : null;
+    }
+
     default IntParam earlyStoppingPatience() {
         return paramSet().get(EARLY_STOPPING_PATIENCE);
     }
@@ -430,6 +443,10 @@ public interface FeedForwardParams extends Params {
 
         default T setValidationIndicatorCol(String value) {
             return with(validationIndicatorCol(), value);
+        }
+
+        default T setIdCol(String value) {
+            return with(idCol(), value);
         }
 
         default T setEarlyStoppingPatience(int value) {

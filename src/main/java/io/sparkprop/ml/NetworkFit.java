@@ -1,5 +1,6 @@
 package io.sparkprop.ml;
 
+import io.sparkprop.data.RowIdentity;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
@@ -7,12 +8,14 @@ import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.HadoopFileStore;
+import io.sparkprop.spark.RowSplits;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.TrainingListener;
 import io.sparkprop.train.TrainingResult;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -40,21 +43,29 @@ final class NetworkFit {
         Dataset<Row> all = (Dataset<Row>) dataset.toDF();
         Dataset<Row> data;
         Dataset<Row> validation = null;
+        String idCol = p.getIdCol();
+        if (idCol != null && !java.util.Arrays.asList(all.columns()).contains(idCol)) {
+            throw new IllegalArgumentException("no idCol '" + idCol + "' among " + java.util.Arrays.toString(all.columns()));
+        }
+        Column[] columns = idCol == null
+                ? new Column[] {functions.col(featuresCol), functions.col(labelCol)}
+                : new Column[] {functions.col(featuresCol), functions.col(labelCol), functions.col(idCol)};
         String indicator = p.getValidationIndicatorCol();
         if (indicator != null) {
             if (!java.util.Arrays.asList(all.columns()).contains(indicator)) {
                 throw new IllegalArgumentException("no validationIndicatorCol '" + indicator + "' among "
                         + java.util.Arrays.toString(all.columns()));
             }
-            data = all.filter(functions.not(functions.col(indicator))).select(featuresCol, labelCol);
+            data = all.filter(functions.not(functions.col(indicator))).select(columns);
             validation = all.filter(functions.col(indicator)).select(featuresCol, labelCol);
         } else if (p.getValidationFraction() > 0) {
-            Dataset<Row>[] split = all.select(featuresCol, labelCol)
-                    .randomSplit(new double[] {1 - p.getValidationFraction(), p.getValidationFraction()}, p.getSeed());
-            data = split[0];
-            validation = split[1];
+            // By each row's identity, not randomSplit: the same validation rows on any partitioning.
+            Dataset<Row>[] split = RowSplits.split(all, featuresCol, labelCol, idCol, p.getSeed(),
+                    RowIdentity.VALIDATION, p.getValidationFraction());
+            data = split[0].select(columns);
+            validation = split[1].select(featuresCol, labelCol);
         } else {
-            data = all.select(featuresCol, labelCol);
+            data = all.select(columns);
         }
         java.util.List<Row> first = data.select(featuresCol).limit(1).collectAsList();
         if (first.isEmpty()) {
@@ -96,7 +107,7 @@ final class NetworkFit {
         }
 
         SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
-                .columns(featuresCol, labelCol);
+                .columns(featuresCol, labelCol).idCol(idCol);
         if (p.getCheckpointDir() != null) {
             trainer.checkpoints(new CheckpointStore(new HadoopFileStore(p.getCheckpointDir(),
                     data.sparkSession().sparkContext().hadoopConfiguration()), 3),

@@ -15,8 +15,18 @@ public final class Block implements Serializable {
     private final int size;
     private final double[] features;
     private final double[] targets;
+    private final long[] rowKeys;
 
+    /** A block whose rows have no identity of their own: they are known by their stored content. */
     public Block(int inputWidth, int targetWidth, int size, double[] features, double[] targets) {
+        this(inputWidth, targetWidth, size, features, targets, null);
+    }
+
+    /**
+     * @param rowKeys one identity per sample (a hash of the row's raw content or of its id), which
+     *                decides the step of an epoch the sample belongs to; null when there are none
+     */
+    public Block(int inputWidth, int targetWidth, int size, double[] features, double[] targets, long[] rowKeys) {
         if (inputWidth <= 0 || targetWidth <= 0 || size < 0) {
             throw new IllegalArgumentException("block of " + size + " samples needs positive widths, got "
                     + inputWidth + " inputs and " + targetWidth + " targets");
@@ -24,11 +34,15 @@ public final class Block implements Serializable {
         if (features.length < (long) inputWidth * size || targets.length < (long) targetWidth * size) {
             throw new IllegalArgumentException("block arrays too short for " + size + " samples");
         }
+        if (rowKeys != null && rowKeys.length < size) {
+            throw new IllegalArgumentException("block has " + rowKeys.length + " row keys for " + size + " samples");
+        }
         this.inputWidth = inputWidth;
         this.targetWidth = targetWidth;
         this.size = size;
         this.features = features;
         this.targets = targets;
+        this.rowKeys = rowKeys;
     }
 
     public int inputWidth() {
@@ -52,5 +66,10 @@ public final class Block implements Serializable {
     /** Y, n_L x B column-major; shared, not copied. */
     public double[] targets() {
         return targets;
+    }
+
+    /** The identity of each sample, or null when the block was built without them; shared, not copied. */
+    public long[] rowKeys() {
+        return rowKeys;
     }
 }

@@ -31,6 +31,7 @@ public final class SparkTrainer {
     private final TrainingConfig config;
     private String featuresCol = "features";
     private String labelCol = "label";
+    private String idCol;
     private int blockRows = DEFAULT_BLOCK_ROWS;
     private int maxColumns = DEFAULT_MAX_COLUMNS;
     private CheckpointStore checkpoints;
@@ -49,6 +50,15 @@ public final class SparkTrainer {
     public SparkTrainer columns(String features, String label) {
         this.featuresCol = features;
         this.labelCol = label;
+        return this;
+    }
+
+    /**
+     * Know each training row by (a hash of) this column's value rather than by its content; null
+     * (the default) for content. Which step of an epoch a row belongs to follows from it.
+     */
+    public SparkTrainer idCol(String column) {
+        this.idCol = column;
         return this;
     }
 
@@ -79,7 +89,7 @@ public final class SparkTrainer {
         TrainingBlocks validationBlocks = null;
         try {
             sc.setJobDescription("sparkprop: caching training rows");
-            trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, topology.inputWidth(), targets,
+            trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, idCol, topology.inputWidth(), targets,
                     standardizer, blockRows, "training data");
             if (validation != null) {
                 sc.setJobDescription("sparkprop: caching validation rows");

@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.BadRowException;
 import io.sparkprop.data.BlockStacker;
+import io.sparkprop.data.RowIdentity;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Block;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -24,6 +26,8 @@ import org.apache.spark.storage.StorageLevel;
  * persisted MEMORY_AND_DISK and counted: what every training step reads. Close it to unpersist.
  */
 public final class TrainingBlocks implements AutoCloseable {
+    /** The id column's name among the selected ones. */
+    private static final String ID = "_sparkprop_id";
     private final JavaRDD<Block> blocks;
     private final long rowCount;
     private final long[] partitionRows;
@@ -43,7 +47,22 @@ public final class TrainingBlocks implements AutoCloseable {
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, int inputWidth,
                                          TargetEncoder targets, Standardizer standardizer, int blockRows,
                                          String what) {
-        Dataset<Row> selected = selectColumns(data, featuresCol, labelCol, what);
+        return prepare(data, featuresCol, labelCol, null, inputWidth, targets, standardizer, blockRows, what);
+    }
+
+    /**
+     * As above; with {@code idCol} set, each row is known by (a hash of) its id rather than by its
+     * content, which decides the step of an epoch it belongs to.
+     */
+    public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, String idCol,
+                                         int inputWidth, TargetEncoder targets, Standardizer standardizer,
+                                         int blockRows, String what) {
+        if (idCol != null && !Arrays.asList(data.columns()).contains(idCol)) {
+            throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
+                    + Arrays.toString(data.columns()));
+        }
+        Dataset<Row> selected = selectColumns(idCol == null ? data : data.withColumn(ID, functions.col(idCol)),
+                featuresCol, labelCol, what);
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
                 (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
@@ -73,7 +92,7 @@ public final class TrainingBlocks implements AutoCloseable {
         }
     }
 
-    /** Checks the two columns exist with usable types and returns (features, label as double). */
+    /** Checks the two columns exist with usable types and returns (features, label as double[, id]). */
     static Dataset<Row> selectColumns(Dataset<Row> data, String featuresCol, String labelCol, String what) {
         StructType schema = data.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
@@ -91,13 +110,19 @@ public final class TrainingBlocks implements AutoCloseable {
         }
         DataType lt = schema.apply(labelCol).dataType();
         if (lt instanceof VectorUDT) {
-            return data.select(functions.col(featuresCol), functions.col(labelCol)); // several regression outputs
+            return withId(data, functions.col(featuresCol), functions.col(labelCol)); // several regression outputs
         }
         if (!(lt instanceof NumericType)) {
             throw new IllegalArgumentException(what + ": label column '" + labelCol + "' must be numeric (or a"
                     + " vector, for several regression outputs), is " + lt.simpleString());
         }
-        return data.select(functions.col(featuresCol), functions.col(labelCol).cast("double"));
+        return withId(data, functions.col(featuresCol), functions.col(labelCol).cast("double"));
+    }
+
+    /** (features, label), and the id column as the third when {@code data} has one. */
+    private static Dataset<Row> withId(Dataset<Row> data, Column features, Column label) {
+        return Arrays.asList(data.columns()).contains(ID) ? data.select(features, label, functions.col(ID))
+                : data.select(features, label);
     }
 
     private static Iterator<Block> stack(int partition, Iterator<Row> rows, int inputWidth, TargetEncoder targets,
@@ -110,7 +135,17 @@ public final class TrainingBlocks implements AutoCloseable {
                 if (row.isNullAt(1)) {
                     throw new BadRowException(index, "label is null (or not a number)");
                 }
-                if (row.get(1) instanceof Vector label) {
+                if (row.size() > 2) { // known by its id
+                    if (row.isNullAt(2)) {
+                        throw new BadRowException(index, "id is null");
+                    }
+                    long key = RowIdentity.ofId(row.get(2));
+                    if (row.get(1) instanceof Vector label) {
+                        stacker.add((Vector) row.get(0), label, key);
+                    } else {
+                        stacker.add((Vector) row.get(0), row.getDouble(1), key);
+                    }
+                } else if (row.get(1) instanceof Vector label) {
                     stacker.add((Vector) row.get(0), label);
                 } else {
                     stacker.add((Vector) row.get(0), row.getDouble(1));

@@ -1,46 +1,62 @@
 package io.sparkprop.train;
 
+import io.sparkprop.data.RowIdentity;
 import io.sparkprop.nn.Block;
 import io.sparkprop.nn.GradientSum;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The rows one partition holds, as blocks, and what a step asks of them.
  *
- * <p>Which rows a step uses is a pure function of (seed, epoch, step, partition): each epoch
- * the partition's rows are permuted by a generator seeded from (seed, epoch, partition) and cut
- * into {@code stepsPerEpoch} contiguous ranges of near-equal size, so a global batch is spread
- * over partitions in proportion to their rows and every row is used once an epoch. The ranges
- * are rotated by a per-partition offset so that partitions smaller than the step count do not
- * all leave the same steps empty. A full pass (one step an epoch) takes the blocks in their
- * stored order, with no gather, so it equals full-batch gradient descent exactly.
+ * <p>Which rows a step uses is a pure function of (seed, epoch, row identity): row r belongs to
+ * step {@link RowIdentity#stepOf}(epochKey(seed, epoch), identity(r), stepsPerEpoch), whatever
+ * partition holds it and wherever in the partition it sits. So the same data gives the same
+ * batches on 1 or 70 partitions, each batch's size varies a little around the nominal one, and
+ * every row is used once an epoch. Within a partition a step's rows are taken in their stored
+ * order (block by block, column by column), so a fixed partitioning adds them up the same way
+ * every time: bitwise the same sums after a retry, a lost executor or a resume.
+ *
+ * <p>The rows' identities are hashed once, when the blocks are stacked; once an epoch each block's
+ * columns are sorted by their step (one {@code long} per row, memoised beside the cached blocks),
+ * and each step then finds its columns by binary search, with no per-row hashing or allocation.
+ * A full pass (one step an epoch) takes the blocks in their stored order, with no gather, so it
+ * equals full-batch gradient descent exactly.
  */
 public final class Shard {
+    /**
+     * The current epoch's order of each partition, keyed by the partition's first cached block: Spark
+     * hands a task the same block objects every step while they stay cached, and the entry goes when
+     * they do. A block read back from disk is a new object and gets its order again.
+     */
+    private static final Map<Block, EpochOrder> ORDERS = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final List<Block> blocks;
-    private final int[] blockStarts; // first row of each block, and the row count at the end
     private final int rowCount;
 
     public Shard(List<Block> blocks) {
         this.blocks = List.copyOf(blocks);
-        this.blockStarts = new int[blocks.size() + 1];
         long rows = 0;
-        for (int i = 0; i < blocks.size(); i++) {
-            blockStarts[i] = (int) rows;
-            rows += blocks.get(i).size();
+        for (Block b : blocks) {
+            rows += b.size();
         }
         if (rows > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a partition of " + rows + " rows is too large; repartition");
         }
         this.rowCount = (int) rows;
-        blockStarts[blocks.size()] = rowCount;
     }
 
     public int rowCount() {
         return rowCount;
     }
 
-    /** Adds this partition's share of the step's gradient sums into {@code into}. */
+    /**
+     * Adds this partition's share of the step's gradient sums into {@code into}. The partition's
+     * index does not enter: which rows take part depends on the rows alone.
+     */
     public void accumulate(double[] w, Step step, int partition, ShardWorkspace ws, GradientSum into) {
         if (rowCount == 0) {
             return;
@@ -51,24 +67,26 @@ public final class Shard {
             }
             return;
         }
-        int s = step.stepsPerEpoch();
-        long key = mix(step.seed(), step.epoch(), partition);
-        int rotated = (int) ((step.index() + Math.floorMod(key, (long) s)) % s);
-        int lo = (int) ((long) rotated * rowCount / s);
-        int hi = (int) ((long) (rotated + 1) * rowCount / s);
-        int[] perm = permutation(ws, key);
+        long[][] order = epochOrder(step);
+        long first = (long) step.index() << 32;
+        long next = (long) (step.index() + 1) << 32;
         int n0 = ws.topology().inputWidth();
         int nL = ws.topology().outputWidth();
-        for (int start = lo; start < hi; start += ws.maxColumns()) {
-            int cols = Math.min(ws.maxColumns(), hi - start);
-            for (int c = 0; c < cols; c++) {
-                int row = perm[start + c];
-                int bi = blockOf(row);
-                Block b = blocks.get(bi);
-                int col = row - blockStarts[bi];
-                System.arraycopy(b.features(), col * n0, ws.gatherX, c * n0, n0);
-                System.arraycopy(b.targets(), col * nL, ws.gatherY, c * nL, nL);
+        int cols = 0;
+        for (int bi = 0; bi < blocks.size(); bi++) {
+            Block b = blocks.get(bi);
+            long[] sorted = order[bi];
+            for (int k = lowerBound(sorted, first), end = lowerBound(sorted, next); k < end; k++) {
+                int col = (int) sorted[k]; // the low 32 bits: the column in the block
+                System.arraycopy(b.features(), col * n0, ws.gatherX, cols * n0, n0);
+                System.arraycopy(b.targets(), col * nL, ws.gatherY, cols * nL, nL);
+                if (++cols == ws.maxColumns()) {
+                    ws.backprop.accumulate(w, ws.gatherX, 0, ws.gatherY, 0, cols, into);
+                    cols = 0;
+                }
             }
+        }
+        if (cols > 0) {
             ws.backprop.accumulate(w, ws.gatherX, 0, ws.gatherY, 0, cols, into);
         }
     }
@@ -80,44 +98,68 @@ public final class Shard {
         }
     }
 
-    private int[] permutation(ShardWorkspace ws, long key) {
-        if (ws.permutation != null && ws.permutation.length == rowCount && ws.permutationKey == key) {
-            return ws.permutation;
+    /** Per block, its columns as (step << 32 | column), sorted: the epoch's steps in stored order. */
+    private long[][] epochOrder(Step step) {
+        Block key = blocks.get(0);
+        EpochOrder cached = ORDERS.get(key);
+        if (cached != null && cached.isFor(step, blocks)) {
+            return cached.byBlock;
         }
-        // Fisher-Yates from the identity, so the permutation depends only on the generator.
-        int[] perm = ws.permutation != null && ws.permutation.length == rowCount ? ws.permutation : new int[rowCount];
-        for (int i = 0; i < rowCount; i++) {
-            perm[i] = i;
+        long epochKey = RowIdentity.epochKey(step.seed(), step.epoch());
+        int steps = step.stepsPerEpoch();
+        long[][] byBlock = new long[blocks.size()][];
+        for (int bi = 0; bi < blocks.size(); bi++) {
+            Block b = blocks.get(bi);
+            long[] keys = b.rowKeys() != null ? b.rowKeys() : contentKeys(b);
+            long[] sorted = new long[b.size()];
+            for (int c = 0; c < sorted.length; c++) {
+                sorted[c] = ((long) RowIdentity.stepOf(epochKey, keys[c], steps) << 32) | c;
+            }
+            Arrays.sort(sorted);
+            byBlock[bi] = sorted;
         }
-        SplittableRandom shuffle = new SplittableRandom(key);
-        for (int i = rowCount - 1; i > 0; i--) {
-            int j = shuffle.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        ws.permutation = perm;
-        ws.permutationKey = key;
-        return perm;
+        ORDERS.put(key, new EpochOrder(step.seed(), step.epoch(), steps, byBlock));
+        return byBlock;
     }
 
-    private int blockOf(int row) {
+    /** For blocks built without row keys: their stored columns stand for the rows. */
+    private static long[] contentKeys(Block b) {
+        int n0 = b.inputWidth();
+        int nL = b.targetWidth();
+        long[] keys = new long[b.size()];
+        for (int c = 0; c < keys.length; c++) {
+            keys[c] = RowIdentity.ofColumns(b.features(), c * n0, n0, b.targets(), c * nL, nL);
+        }
+        return keys;
+    }
+
+    /** The first index whose value is >= {@code value}. */
+    private static int lowerBound(long[] sorted, long value) {
         int lo = 0;
-        int hi = blocks.size() - 1;
+        int hi = sorted.length;
         while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (blockStarts[mid] <= row) {
-                lo = mid;
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) {
+                lo = mid + 1;
             } else {
-                hi = mid - 1;
+                hi = mid;
             }
         }
         return lo;
     }
 
-    static long mix(long seed, int epoch, int partition) {
-        long h = seed * 0x9E3779B97F4A7C15L + epoch;
-        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + partition;
-        return h ^ (h >>> 29);
+    private record EpochOrder(long seed, int epoch, int steps, long[][] byBlock) {
+        boolean isFor(Step step, List<Block> blocks) {
+            if (seed != step.seed() || epoch != step.epoch() || steps != step.stepsPerEpoch()
+                    || byBlock.length != blocks.size()) {
+                return false;
+            }
+            for (int i = 0; i < byBlock.length; i++) {
+                if (byBlock[i].length != blocks.get(i).size()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

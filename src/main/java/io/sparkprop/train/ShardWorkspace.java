@@ -5,15 +5,12 @@ import io.sparkprop.nn.Topology;
 
 /**
  * The buffers one task needs to run steps over a {@link Shard}: the {@link Backprop} buffers,
- * a gather area for the rows of a mini-batch, and the epoch's row permutation (kept, since
- * every step of an epoch uses the same one). Not thread-safe; one per task thread.
+ * and a gather area for the rows of a mini-batch. Not thread-safe; one per task thread.
  */
 public final class ShardWorkspace {
     final Backprop backprop;
     final double[] gatherX; // n_0 x maxColumns
     final double[] gatherY; // n_L x maxColumns
-    int[] permutation;
-    long permutationKey = Long.MIN_VALUE;
 
     public ShardWorkspace(Topology topology, int maxColumns) {
         this.backprop = new Backprop(topology, maxColumns);

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * Which step of training this is: step {@code index} (0-based) of {@code stepsPerEpoch} in
- * epoch {@code epoch} (1-based), under {@code seed}. Together with a partition's index it fixes
- * exactly which rows the partition contributes, so a retried task returns the same sums.
+ * epoch {@code epoch} (1-based), under {@code seed}. With each row's identity it fixes exactly
+ * which rows take part, wherever they are, so a retried task returns the same sums.
  */
 public record Step(long seed, int epoch, int index, int stepsPerEpoch) implements Serializable {
 

@@ -10,9 +10,9 @@ import java.io.Serializable;
  * names take theirs from {@link #DEFAULTS}).
  *
  * @param maxEpochs    passes over the data; with full batch, one epoch is one iteration
- * @param batchSize    global rows per step, spread over partitions; 0 = full batch
+ * @param batchSize    global rows per step (on average: rows fall in steps by their identity); 0 = full batch
  * @param stepSize     alpha, the learning rate
- * @param seed         fixes initial weights and the rows of every step
+ * @param seed         fixes initial weights, the held-out rows and the rows of every step
  * @param optimizer    gd, momentum or adam
  * @param momentum     mu, for the momentum optimizer
  * @param nesterov     whether momentum takes the Nesterov look-ahead
@@ -73,12 +73,16 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
         return Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon);
     }
 
-    /** Steps in one epoch over {@code rows} rows: 1 for full batch, else ceil(rows / batchSize). */
+    /**
+     * Steps in one epoch over {@code rows} rows: 1 for full batch, else rows / batchSize rounded to
+     * the nearest whole number (at least 1). Each row falls in a step by its identity, so a step
+     * takes about batchSize rows, a few more or less.
+     */
     public int stepsPerEpoch(long rows) {
         if (batchSize == 0 || batchSize >= rows) {
             return 1;
         }
-        return (int) Math.min(Integer.MAX_VALUE, (rows + batchSize - 1) / batchSize);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round((double) rows / batchSize)));
     }
 
     public TrainingConfig withMaxEpochs(int v) {

@@ -75,17 +75,21 @@ class SparkTrainerTest {
 
     @Test
     void aMiniBatchIsAveragedOverTheRowsThatCameBackNotTheNominalSize() {
-        // 203 rows, batches of 50: 5 steps an epoch of ~40.6 rows each, never 50.
+        // 203 rows in 5 steps: each row falls in a step by its identity, so a step takes about
+        // 40.6 rows, a few more or less, never the nominal size.
         Dataset<Row> df = frame(spark, x, y, 0, 150, 53);
         try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test");
              SparkGradientSource source = new SparkGradientSource(data, NET, 8)) {
             double[] w = WeightInit.initialWeights(NET, 9);
             long seen = 0;
+            java.util.Set<Long> sizes = new java.util.HashSet<>();
             for (int s = 0; s < 5; s++) {
                 GradientSum sum = source.gradient(w, new Step(3, 1, s, 5));
-                assertTrue(sum.count() >= 40 && sum.count() <= 42, "step " + s + " took " + sum.count() + " rows");
+                assertTrue(sum.count() >= 20 && sum.count() <= 62, "step " + s + " took " + sum.count() + " rows");
                 seen += sum.count();
+                sizes.add(sum.count());
             }
+            assertTrue(sizes.size() > 1, "step sizes vary: " + sizes);
             assertEquals(ROWS, seen, "every row once an epoch");
         }
     }
@@ -125,14 +129,14 @@ class SparkTrainerTest {
         };
         spark.sparkContext().addSparkListener(listener);
         try {
-            new SparkTrainer(NET, TARGETS, null, FULL_BATCH.withMaxEpochs(2).withBatchSize(100))
+            new SparkTrainer(NET, TARGETS, null, FULL_BATCH.withMaxEpochs(2).withBatchSize(70))
                     .train(frame(spark, x, y, 100, 103), null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE);
             spark.sparkContext().listenerBus().waitUntilEmpty();
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
         assertTrue(names.contains("sparkprop epoch 1/2 step 1/3"), names.toString());
-        assertTrue(names.contains("sparkprop epoch 2/2 step 3/3"), names.toString());
+        assertTrue(names.contains("sparkprop epoch 2/2 step 3/3"), names.toString()); // 203 / 70 rounds to 3
     }
 
     @Test

@@ -64,9 +64,9 @@ class TrainerTest {
                 .withStepSize(0.5);
         double[] w0 = WeightInit.initialWeights(NET, 3);
         double[] w = new Trainer(NET, config).train(fixed, null, w0, TrainingListener.NONE).weights();
-        // 4 steps (ceil(10 / 3)), each w -= 0.5 * S / 7
+        // 3 steps (10 / 3 rounded), each w -= 0.5 * S / 7
         for (int i = 0; i < w.length; i++) {
-            assertEquals(w0[i] - 4 * 0.5 * (i + 1) / 7.0, w[i], 1e-12);
+            assertEquals(w0[i] - 3 * 0.5 * (i + 1) / 7.0, w[i], 1e-12);
         }
     }
 
