@@ -187,10 +187,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             ModelFolder.save(spark, model, modelPath);
         }
-        Path report = Path.of(reportPath);
-        new TrainingReport("sparkprop " + job.name(), history, classification, testMetrics, confusion)
-                .write(report);
-        out.printf("model saved to %s%nreport: %s%n", modelPath, report.resolve("index.html"));
+        String index = ReportUpload.write(new TrainingReport("sparkprop " + job.name(), history, classification,
+                testMetrics, confusion), reportPath, spark.sparkContext().hadoopConfiguration());
+        out.printf("model saved to %s%nreport: %s%n", modelPath, index);
         return 0;
     }
 
