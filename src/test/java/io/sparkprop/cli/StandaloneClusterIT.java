@@ -1,6 +1,5 @@
 package io.sparkprop.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,11 +117,14 @@ class StandaloneClusterIT {
         assertTrue(driverOut.contains("model saved to " + clusterModel), driverOut);
         assertTrue(Files.isDirectory(clusterModel.resolve("metadata")));
 
-        // Same seed, same data, same partitions: the driver's place does not change the weights.
+        // Same seed, same data: the driver's place changes the weights at most in the last bits
+        // (a measured run differed in the 17th digit: which executor reads which partition).
         SparkTestSupport.session(); // loading a model takes a session; a local one in this JVM
         double[] a = FeedForwardClassificationModel.load(clientModel.toString()).weights().toArray();
         double[] b = FeedForwardClassificationModel.load(clusterModel.toString()).weights().toArray();
-        assertArrayEquals(a, b, 0.0);
+        assertEquals(a.length, b.length);
+        double diff = SparkTestSupport.relativeDifference(b, a);
+        assertTrue(diff < 1e-9, "client and cluster mode weights differ by " + diff);
 
         Result evaluated = submit("evaluate", List.of("--deploy-mode", "client"), List.of("evaluate",
                 "--model", clusterModel.toString(), "--data", CliRunner.resource("/datasets/digits.csv"),
