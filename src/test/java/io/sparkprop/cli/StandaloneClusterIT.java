@@ -98,7 +98,7 @@ class StandaloneClusterIT {
         Path clusterModel = dir.resolve("model-cluster");
 
         Result client = submit("train-client", List.of("--deploy-mode", "client"), train(clientModel, "client"));
-        assertEquals(0, client.code, client.output);
+        assertEquals(0, client.code, client.log);
         assertTrue(client.output.contains("master " + master), client.output);
         assertTrue(client.output.contains("model saved to " + clientModel), client.output);
         assertTrue(Files.isDirectory(clientModel.resolve("metadata")));
@@ -111,7 +111,7 @@ class StandaloneClusterIT {
                 "--conf", "spark.standalone.submit.waitAppCompletion=true",
                 "--driver-memory", "512m", "--driver-java-options", String.join(" ", driverOptions())),
                 train(clusterModel, "cluster"));
-        assertEquals(0, cluster.code, cluster.output);
+        assertEquals(0, cluster.code, cluster.log);
         String driverOut = driverStdout();
         assertTrue(driverOut.contains("master " + master), driverOut);
         assertTrue(driverOut.contains("model saved to " + clusterModel), driverOut);
@@ -129,7 +129,7 @@ class StandaloneClusterIT {
         Result evaluated = submit("evaluate", List.of("--deploy-mode", "client"), List.of("evaluate",
                 "--model", clusterModel.toString(), "--data", CliRunner.resource("/datasets/digits.csv"),
                 "--label", "digit", "--json"));
-        assertEquals(0, evaluated.code, evaluated.output);
+        assertEquals(0, evaluated.code, evaluated.log);
         String json = evaluated.output.substring(evaluated.output.indexOf('{'), evaluated.output.lastIndexOf('}') + 1);
         JsonNode m = new ObjectMapper().readTree(json);
         assertEquals(1797, m.get("rows").asInt());
@@ -148,7 +148,8 @@ class StandaloneClusterIT {
         return options;
     }
 
-    record Result(int code, String output) {
+    /** {@code output}: what sparkprop printed (stdout); {@code log}: the end of Spark's log, for messages. */
+    record Result(int code, String output, String log) {
     }
 
     /** spark-submit, as a user types it, with the build's Spark: SparkSubmit's main class. */
@@ -167,7 +168,9 @@ class StandaloneClusterIT {
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             throw new AssertionError(name + " did not finish in 10 minutes; output in " + dir.resolve(name + ".log"));
         }
-        return new Result(p.exitValue(), Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8));
+        String err = Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8);
+        return new Result(p.exitValue(), Files.readString(dir.resolve(name + ".out"), StandardCharsets.UTF_8),
+                err.substring(Math.max(0, err.length() - 4000)));
     }
 
     static Process startJvm(String name, String heap, List<String> mainAndArgs) throws IOException {
@@ -176,8 +179,9 @@ class StandaloneClusterIT {
         command.addAll(driverOptions());
         command.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + File.separator + "*"));
         command.addAll(mainAndArgs);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile());
+        // stdout (what sparkprop prints) apart from stderr (Spark's log).
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("SPARK_HOME", SPARK_HOME.toString());
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
