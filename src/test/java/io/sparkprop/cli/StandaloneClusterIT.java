@@ -127,7 +127,7 @@ class StandaloneClusterIT {
         assertTrue(diff < 1e-9, "client and cluster mode weights differ by " + diff);
 
         Result evaluated = submit("evaluate", List.of("--deploy-mode", "client"), List.of("evaluate",
-                "--model", clusterModel.toString(), "--data", CliRunner.resource("/datasets/digits.csv"),
+                "--model", clusterModel.toString(), "--data", Path.of("src/main/resources/datasets/digits.csv").toAbsolutePath().toString(),
                 "--label", "digit", "--json"));
         assertEquals(0, evaluated.code, evaluated.log);
         String json = evaluated.output.substring(evaluated.output.indexOf('{'), evaluated.output.lastIndexOf('}') + 1);
