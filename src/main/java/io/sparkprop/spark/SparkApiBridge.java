@@ -53,8 +53,10 @@ public final class SparkApiBridge {
     /** A Java list as a Scala collection (e.g. for ParamGridBuilder.addGrid), same reason. */
     public static <T> scala.collection.Iterable<T> asScala(java.util.List<T> list) {
         scala.collection.mutable.ArrayBuffer<T> buffer = new scala.collection.mutable.ArrayBuffer<>();
+        // Through Growable: ArrayBuffer's own += returns ArrayBuffer in 2.12, Growable's does in both.
+        scala.collection.mutable.Growable<T> growable = buffer;
         for (T item : list) {
-            buffer.$plus$eq(item);
+            growable.$plus$eq(item);
         }
         return buffer;
     }
