@@ -60,7 +60,10 @@ case "$(opt_value --master)" in
     # Worker JVMs on this machine launch executors from a Spark folder: the build's jars will do.
     if [ -z "${SPARK_HOME:-}" ] || [ ! -d "$SPARK_HOME/jars" ]; then export SPARK_HOME="$here/target/spark-home"; fi
     [ -f "$SPARK_HOME/RELEASE" ] || touch "$SPARK_HOME/RELEASE"
-    export SPARK_SCALA_VERSION=2.13 ;;
+    # The Scala the jars were built for (spark-core_2.12-3.5.9.jar -> 2.12), as a distribution's scripts set it.
+    core="$(ls "$SPARK_HOME"/jars/spark-core_*.jar 2>/dev/null | head -n 1)"
+    scala="${core##*/spark-core_}"
+    export SPARK_SCALA_VERSION="${scala%%-*}" ;;
 esac
 if [ "$local_mode" = 1 ]; then
   export SPARK_LOCAL_IP=127.0.0.1           # local mode serves nothing beyond this machine

@@ -36,7 +36,8 @@ final class ConfigKeys {
         job("data.features", "features", "a Parquet vector column to use as features, if there is one");
         job("data.partitions", "0", "repartition the training data to this many partitions; 0 = as read");
         job("output.model", "models/JOB", "where the model is saved (Spark ML layout); JOB is the conf file's name");
-        job("output.report", "reports/JOB", "where metrics.jsonl, the PNG charts and index.html go");
+        job("output.report", "reports/JOB", "where metrics.jsonl, the PNG charts and index.html go (a local path, or"
+                + " hdfs://, s3a://, ...)");
     }
 
     private ConfigKeys() {

@@ -179,10 +179,9 @@ final class TrainCommand implements Callable<Integer> {
         TestScore score = test == null ? TestScore.NONE : TestScore.of(task, model, test, label, testInput);
         out.print(score.text());
         ModelFolder.save(spark, model, modelPath);
-        Path report = Path.of(reportPath);
-        new TrainingReport("sparkprop " + job.name(), model.summary().epochs(), task, score.metrics(),
-                score.confusion()).write(report);
-        out.printf("model saved to %s%nreport: %s%n", modelPath, report.resolve("index.html"));
+        String index = ReportUpload.write(new TrainingReport("sparkprop " + job.name(), model.summary().epochs(), task,
+                score.metrics(), score.confusion()), reportPath, spark.sparkContext().hadoopConfiguration());
+        out.printf("model saved to %s%nreport: %s%n", modelPath, index);
         return 0;
     }
 

@@ -6,12 +6,11 @@ import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
+import io.sparkprop.spark.SparkApiBridge;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.spark.ml.param.Params;
-import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsReader.Metadata;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Row;
@@ -54,7 +53,7 @@ final class ModelIO {
         @Override
         public void saveImpl(String path) {
             SparkSession spark = sparkSession();
-            DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, spark);
+            SparkApiBridge.saveMetadata(instance, path, spark);
             Topology t = network.topology;
             Standardizer st = network.standardizer;
             TargetEncoder targets = network.targets;
@@ -80,7 +79,7 @@ final class ModelIO {
             SparkSession spark = sparkSession();
             Metadata metadata;
             try {
-                metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, spark, "");
+                metadata = SparkApiBridge.loadMetadata(path, spark);
             } catch (Exception e) {
                 throw new IllegalArgumentException("model folder " + path + ": no readable metadata ("
                         + InputException.firstLine(e) + ")", e);

@@ -15,7 +15,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
@@ -124,7 +123,7 @@ public final class SparkGradientSource implements GradientSource {
 
         @Override
         public GradientSum apply(TaskContext context, scala.collection.Iterator<Block> blocks) {
-            return sum(context.partitionId(), CollectionConverters.asJava(blocks));
+            return sum(context.partitionId(), SparkApiBridge.asJava(blocks));
         }
 
         GradientSum sum(int partition, Iterator<Block> blocks) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.spark.SparkApiBridge;
 import io.sparkprop.spark.SparkTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
 
 class FeedForwardClassifierTest {
     static SparkSession spark;
@@ -78,7 +78,7 @@ class FeedForwardClassifierTest {
         FeedForwardClassifier ffc = new FeedForwardClassifier().setMaxEpochs(3).setBatchSize(64).setSeed(1);
         ParamMap[] grid = new ParamGridBuilder()
                 .addGrid(ffc.stepSize(), new double[] {0.0001, 0.01})
-                .addGrid(ffc.hiddenLayers(), CollectionConverters.asScala(List.of(new int[] {8}, new int[] {24})))
+                .addGrid(ffc.hiddenLayers(), SparkApiBridge.asScala(List.of(new int[] {8}, new int[] {24})))
                 .build();
         assertEquals(4, grid.length);
         CrossValidatorModel cv = new CrossValidator().setEstimator(ffc).setEstimatorParamMaps(grid)

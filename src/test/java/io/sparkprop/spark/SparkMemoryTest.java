@@ -56,13 +56,19 @@ class SparkMemoryTest {
 
     /** Broadcast blocks held by this JVM's block manager (driver and executors in local mode), after a GC. */
     static int broadcastBlockCount() {
-        System.gc();
-        try {
-            Thread.sleep(100); // the ContextCleaner frees unreachable broadcasts on its own thread
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // The ContextCleaner frees unreachable broadcasts on its own thread, late on a busy machine:
+        // the fewest seen over a few GCs (a leaked block is never freed, so it stays in that count).
+        int fewest = Integer.MAX_VALUE;
+        for (int round = 0; round < 10 && fewest > 0; round++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            fewest = Math.min(fewest, SparkEnv.get().blockManager()
+                    .getMatchingBlockIds((scala.Function1<BlockId, Object>) BlockId::isBroadcast).size());
         }
-        return SparkEnv.get().blockManager()
-                .getMatchingBlockIds((scala.Function1<BlockId, Object>) BlockId::isBroadcast).size();
+        return fewest;
     }
 }
