@@ -1,12 +1,16 @@
 package io.sparkprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.ml.FeedForwardClassificationModel;
+import io.sparkprop.ml.FeedForwardClassifier;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.SparkTestSupport;
+import io.sparkprop.train.EpochStats;
+import io.sparkprop.train.TrainingListener;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +110,57 @@ class HdfsTest {
         List<String> csv = lines(new Path(output));
         assertEquals(570, csv.size());
         assertTrue(csv.get(0).contains(",prediction,probability_0,probability_1"), csv.get(0));
+    }
+
+    /**
+     * A driver that dies is restarted elsewhere and resumes from hdfs://: mini-batch Adam,
+     * checkpointed on 2 partitions, crashed after epoch 3, resumed on 3 partitions, ends within
+     * rounding of an uninterrupted run (rows fall in steps by identity, not by partition).
+     */
+    @Test
+    void checkpointsToHdfsAndResumesOnAnotherPartitionCount() throws Exception {
+        SparkSession spark = SparkTestSupport.session();
+        Dataset<Row> rows = InputFormats.read(spark, root + "/data/breast_cancer.csv", "csv", "malignant", null, 30)
+                .frame();
+        String dir = root + "/checkpoints/bc";
+        FeedForwardClassificationModel straight = estimator().fit(rows.repartition(2));
+
+        RuntimeException crash = assertThrows(RuntimeException.class, () -> estimator().setCheckpointDir(dir)
+                .setTrainingListener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochStats stats, double[] weights) {
+                        if (stats.epoch() == 4) {
+                            throw new IllegalStateException("driver lost after epoch 4");
+                        }
+                    }
+                }).fit(rows.repartition(2)));
+        assertTrue(String.valueOf(crash.getMessage()).contains("driver lost"), String.valueOf(crash));
+        assertTrue(fs.exists(new Path(dir, "epoch-000003.committed")), "commit marker of epoch 3 on hdfs://");
+
+        List<Integer> epochsRun = new ArrayList<>();
+        FeedForwardClassificationModel resumed = estimator().setCheckpointDir(dir).resumeFromCheckpoint(true)
+                .setTrainingListener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochStats stats, double[] weights) {
+                        epochsRun.add(stats.epoch());
+                    }
+                }).fit(rows.repartition(3));
+        assertEquals(List.of(4, 5, 6), epochsRun, "the resumed fit continues after the checkpoint of epoch 3");
+        assertEquals(6, resumed.summary().epochs().size());
+        double[] a = straight.weights().toArray();
+        double[] b = resumed.weights().toArray();
+        double maxDiff = 0;
+        double maxW = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+            maxW = Math.max(maxW, Math.abs(a[i]));
+        }
+        assertTrue(maxDiff / maxW <= 1e-6, "resumed on 3 partitions from hdfs://, weights differ by " + maxDiff / maxW);
+    }
+
+    static FeedForwardClassifier estimator() {
+        return new FeedForwardClassifier().setLabelCol("malignant").setHiddenLayers(8).setOptimizer("adam")
+                .setStepSize(0.01).setBatchSize(64).setMaxEpochs(6).setSeed(7);
     }
 
     static List<String> lines(Path file) throws Exception {
