@@ -50,14 +50,18 @@ public final class SparkApiBridge {
         };
     }
 
-    /** A Java list as a Scala collection (e.g. for ParamGridBuilder.addGrid), same reason. */
+    /**
+     * A Java list as a Scala collection (e.g. for ParamGridBuilder.addGrid), same reason. Built by
+     * prepending to Nil: {@code ::} and {@code Nil} are the same in 2.12 and 2.13, while the
+     * builders and {@code Growable} moved between packages.
+     */
+    @SuppressWarnings("unchecked")
     public static <T> scala.collection.Iterable<T> asScala(java.util.List<T> list) {
-        scala.collection.mutable.ArrayBuffer<T> buffer = new scala.collection.mutable.ArrayBuffer<>();
-        // Through Growable: ArrayBuffer's own += returns ArrayBuffer in 2.12, Growable's does in both.
-        scala.collection.mutable.Growable<T> growable = buffer;
-        for (T item : list) {
-            growable.$plus$eq(item);
+        scala.collection.immutable.List<T> out = (scala.collection.immutable.List<T>) (Object)
+                scala.collection.immutable.Nil$.MODULE$;
+        for (int i = list.size() - 1; i >= 0; i--) {
+            out = out.$colon$colon(list.get(i));
         }
-        return buffer;
+        return out;
     }
 }
