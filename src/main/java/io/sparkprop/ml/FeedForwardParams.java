@@ -37,7 +37,7 @@ public interface FeedForwardParams extends Params {
             "hidden-layer activation: sigmoid, relu or tanh", Activation.RELU.paramName(), "sigmoid", "tanh");
     ParamSpec<Param<String>> LOSS = ParamSpec.taskChoice("loss", Task::lossDoc, Task::losses);
     ParamSpec<Param<String>> OPTIMIZER = ParamSpec.choice("optimizer", "update rule: " + Optimizers.NAMES,
-            DEFAULTS.optimizer(), "gd", "momentum");
+            DEFAULTS.optimizer(), "gd", "momentum", "lamb");
     ParamSpec<DoubleParam> STEP_SIZE = ParamSpec.doubles("stepSize", "learning rate alpha (> 0)", DEFAULTS.stepSize(),
             above(0.0));
     ParamSpec<IntParam> BATCH_SIZE = ParamSpec.ints("batchSize",
@@ -56,13 +56,13 @@ public interface FeedForwardParams extends Params {
     ParamSpec<BooleanParam> NESTEROV = ParamSpec.booleans("nesterov",
             "with the momentum optimizer, take Nesterov's look-ahead step", DEFAULTS.nesterov());
     ParamSpec<DoubleParam> ADAM_BETA1 = ParamSpec.doubles("adamBeta1",
-            "Adam's decay rate of the running mean of gradients, in [0, 1)", DEFAULTS.adamBeta1(),
+            "Adam's (and LAMB's) decay rate of the running mean of gradients, in [0, 1)", DEFAULTS.adamBeta1(),
             inRange(0.0, 1.0, true, false));
     ParamSpec<DoubleParam> ADAM_BETA2 = ParamSpec.doubles("adamBeta2",
-            "Adam's decay rate of the running mean of squared gradients, in [0, 1)", DEFAULTS.adamBeta2(),
+            "Adam's (and LAMB's) decay rate of the running mean of squared gradients, in [0, 1)", DEFAULTS.adamBeta2(),
             inRange(0.0, 1.0, true, false));
     ParamSpec<DoubleParam> ADAM_EPSILON = ParamSpec.doubles("adamEpsilon",
-            "Adam's epsilon, added to the root of the squared-gradient mean (> 0)", DEFAULTS.adamEpsilon(),
+            "Adam's (and LAMB's) epsilon, added to the root of the squared-gradient mean (> 0)", DEFAULTS.adamEpsilon(),
             v -> above(0.0).test(v) && Double.isFinite((Double) v));
     ParamSpec<DoubleParam> REG_PARAM = ParamSpec.doubles("regParam",
             "L2 weight decay lambda (>= 0), on weights, not biases", DEFAULTS.regParam(), atLeast(0.0));

@@ -118,6 +118,16 @@ public final class Topology implements Serializable {
         return weightOffsets[l - 1];
     }
 
+    /** Where each tensor starts in the flat parameters: W_1, b_1, W_2, b_2, ... */
+    public int[] tensorStarts() {
+        int[] starts = new int[2 * layerCount()];
+        for (int l = 1; l <= layerCount(); l++) {
+            starts[2 * l - 2] = weightOffset(l);
+            starts[2 * l - 1] = biasOffset(l);
+        }
+        return starts;
+    }
+
     /** Offset of b_l (l = 1..L) in the flat parameters. */
     public int biasOffset(int l) {
         return weightOffsets[l - 1] + widths[l] * widths[l - 1];

@@ -38,16 +38,28 @@ public final class Adam implements Optimizer {
 
     @Override
     public void stepInPlace(double[] weights, double[] gradient, double stepSize) {
+        direction(gradient, gradient);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] -= stepSize * gradient[i];
+        }
+    }
+
+    /**
+     * Advances the moments by one step with {@code gradient} and writes the bias-corrected
+     * direction (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) into {@code into} (which may be
+     * the gradient array itself); LAMB rescales it per tensor.
+     */
+    void direction(double[] gradient, double[] into) {
         t++;
         double c1 = 1.0 - Math.pow(beta1, t);
         double c2 = 1.0 - Math.pow(beta2, t);
-        for (int i = 0; i < weights.length; i++) {
+        for (int i = 0; i < gradient.length; i++) {
             double g = gradient[i];
             double mi = beta1 * m[i] + (1.0 - beta1) * g;
             double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
             m[i] = mi;
             v[i] = vi;
-            weights[i] -= stepSize * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+            into[i] = (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
         }
     }
 

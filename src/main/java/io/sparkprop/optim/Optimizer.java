@@ -16,12 +16,20 @@ public interface Optimizer extends Serializable {
     void initialise(int parameterCount);
 
     /**
+     * As {@link #initialise(int)}, told where each tensor (a layer's W, its b) starts in the flat
+     * parameters, for the rules that treat tensors apart (LAMB's trust ratio); others ignore it.
+     */
+    default void initialise(int parameterCount, int[] tensorStarts) {
+        initialise(parameterCount);
+    }
+
+    /**
      * Applies one update: weights are changed in place; the gradient array may be used as
      * scratch. {@code stepSize} is alpha for this step (after any schedule).
      */
     void stepInPlace(double[] weights, double[] gradient, double stepSize);
 
-    /** The param value naming this rule: gd, momentum or adam. */
+    /** The param value naming this rule: gd, momentum, adam or lamb. */
     String name();
 
     /** Copies of the state arrays, in a fixed order; the step counter, if any, is the last one's only element. */

@@ -2,12 +2,12 @@ package io.sparkprop.optim;
 
 import java.util.Locale;
 
-/** Builds an optimizer from its param name: gd, momentum or adam. */
+/** Builds an optimizer from its param name: gd, momentum, adam or lamb. */
 public final class Optimizers {
     private Optimizers() {
     }
 
-    public static final String NAMES = "gd, momentum, adam";
+    public static final String NAMES = "gd, momentum, adam, lamb";
 
     /** With Adam's usual beta1 0.9, beta2 0.999 and epsilon 1e-8. */
     public static Optimizer create(String name, double momentum, boolean nesterov) {
@@ -20,6 +20,8 @@ public final class Optimizers {
             case "gd" -> new GradientDescent();
             case "momentum" -> new Momentum(momentum, nesterov);
             case "adam" -> new Adam(adamBeta1, adamBeta2, adamEpsilon);
+            // LAMB's moments are Adam's, with the same betas and epsilon.
+            case "lamb" -> new Lamb(adamBeta1, adamBeta2, adamEpsilon);
             default -> throw new IllegalArgumentException("unknown optimizer '" + name
                     + "'; expected one of " + NAMES);
         };

@@ -91,7 +91,7 @@ public final class Trainer {
         }
         int steps = config.stepsPerEpoch(rows);
         Optimizer optimizer = config.newOptimizer();
-        optimizer.initialise(initialWeights.length);
+        optimizer.initialise(initialWeights.length, topology.tensorStarts());
         Map<String, String> configuration = configuration(rows, initialWeights);
         TrainingState state = resume ? resumeState(configuration)
                 : TrainingState.start(initialWeights, optimizer.state());

@@ -13,7 +13,7 @@ import java.io.Serializable;
  * @param batchSize    global rows per step (on average: rows fall in steps by their identity); 0 = full batch
  * @param stepSize     alpha, the learning rate
  * @param seed         fixes initial weights, the held-out rows and the rows of every step
- * @param optimizer    gd, momentum or adam
+ * @param optimizer    gd, momentum, adam or lamb
  * @param momentum     mu, for the momentum optimizer
  * @param nesterov     whether momentum takes the Nesterov look-ahead
  * @param regParam     L2 weight decay lambda: dW += lambda W (weights only, not biases)

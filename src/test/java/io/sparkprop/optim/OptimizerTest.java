@@ -87,4 +87,52 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> new Momentum(1.0, false));
         assertThrows(IllegalArgumentException.class, () -> Optimizers.create("sgdx", 0.9, false));
     }
+
+    @Test
+    void lambScalesAdamsDirectionByEachTensorsTrustRatio() {
+        Optimizer lamb = Optimizers.create("lamb", 0.9, false);
+        // Two tensors: x = (3, 4) (norm 5) and a zero bias b = (0).
+        lamb.initialise(3, new int[] {0, 2});
+        double[] w = {3.0, 4.0, 0.0};
+        double[] g = {6.0, -1.0, 2.0};
+        lamb.stepInPlace(w, g.clone(), 0.1);
+        // Step 1: Adam's bias-corrected direction is g / (|g| + eps), (1, -1, 1) up to eps.
+        double r0 = 6.0 / (6.0 + 1e-8);
+        double r1 = -1.0 / (1.0 + 1e-8);
+        double trust = 5.0 / Math.hypot(r0, r1);   // ||x|| / ||r||, about 5 / sqrt 2
+        assertEquals(3.0 - 0.1 * trust * r0, w[0], 1e-12);
+        assertEquals(4.0 - 0.1 * trust * r1, w[1], 1e-12);
+        // The zero bias has no norm to keep: ratio 1, an Adam step.
+        assertEquals(-0.1 * 2.0 / (2.0 + 1e-8), w[2], 1e-15);
+    }
+
+    @Test
+    void lambWithOneTensorMovesTheWeightsByAlphaTimesTheirNorm() {
+        Optimizer lamb = new Lamb(0.9, 0.999, 1e-8);
+        lamb.initialise(2);
+        double[] w = {1.0, -2.0};
+        double before = Math.hypot(w[0], w[1]);
+        double[] start = w.clone();
+        lamb.stepInPlace(w, gradient(w), 0.01);
+        // Whatever the gradient's size, the step's length is alpha ||w||: the layer-wise promise.
+        assertEquals(0.01 * before, Math.hypot(w[0] - start[0], w[1] - start[1]), 1e-12);
+    }
+
+    @Test
+    void lambStateRoundTripsAndBadTensorStartsAreRejected() {
+        Lamb lamb = new Lamb(0.9, 0.999, 1e-8);
+        lamb.initialise(3, new int[] {0, 2});
+        double[] w = {1.0, -2.0, 0.5};
+        lamb.stepInPlace(w, new double[] {1, 2, 3}, 0.1);
+        Lamb copy = new Lamb(0.9, 0.999, 1e-8);
+        copy.initialise(3, new int[] {0, 2});
+        copy.restoreState(lamb.state());
+        double[] w2 = w.clone();
+        lamb.stepInPlace(w, new double[] {-1, 0.5, 2}, 0.1);
+        copy.stepInPlace(w2, new double[] {-1, 0.5, 2}, 0.1);
+        assertEquals(w[0], w2[0], 0.0);
+        assertEquals(w[2], w2[2], 0.0);
+        assertThrows(IllegalArgumentException.class, () -> new Lamb(0.9, 0.999, 1e-8).initialise(3, new int[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> new Lamb(0.9, 0.999, 1e-8).initialise(3, new int[] {0, 3}));
+    }
 }

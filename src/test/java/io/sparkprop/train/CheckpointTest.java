@@ -65,7 +65,7 @@ class CheckpointTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"gd", "momentum", "adam"})
+    @ValueSource(strings = {"gd", "momentum", "adam", "lamb"})
     void aResumedRunEndsWithBitwiseTheSameWeights(String optimizer, @TempDir Path dir) {
         List<Block> data = TrainerTest.blocks(150, 1, false);
         List<Block> validation = TrainerTest.blocks(50, 2, false);
