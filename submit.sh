@@ -55,8 +55,11 @@ if has_opt --master; then
 else
   spark_args+=(--master "local[*]")
 fi
-case "$(opt_value --master)" in
-  local-cluster*)
+needs_spark_home=0
+case "$(opt_value --master)" in local-cluster*) needs_spark_home=1 ;; esac
+for a in "$@"; do [ "$a" = "--scaling" ] && needs_spark_home=1; done   # it starts local-cluster masters itself
+case "$needs_spark_home" in
+  1)
     # Worker JVMs on this machine launch executors from a Spark folder: the build's jars will do.
     if [ -z "${SPARK_HOME:-}" ] || [ ! -d "$SPARK_HOME/jars" ]; then export SPARK_HOME="$here/target/spark-home"; fi
     [ -f "$SPARK_HOME/RELEASE" ] || touch "$SPARK_HOME/RELEASE"

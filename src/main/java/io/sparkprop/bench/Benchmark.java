@@ -66,7 +66,7 @@ public final class Benchmark {
             out.println("Fashion-MNIST not found at " + FASHION + " (apt-get install dataset-fashion-mnist);"
                     + " using synthetic data of the same shape");
         }
-        Dataset<Row> data = (fashion ? fashion() : synthetic(jsc, syntheticRows)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> data = (fashion ? fashion() : syntheticFrame(spark, syntheticRows, jsc.defaultParallelism())).persist(StorageLevel.MEMORY_AND_DISK());
         long rows = data.count();
         json.put("date", java.time.LocalDate.now().toString());
         json.put("data", fashion ? "fashion-mnist" : "synthetic");
@@ -188,8 +188,9 @@ public final class Benchmark {
                 .setOutputCol("scaled").transform(raw).select("scaled", "label").withColumnRenamed("scaled", "features");
     }
 
-    private Dataset<Row> synthetic(JavaSparkContext jsc, int rows) {
-        int slices = jsc.defaultParallelism();
+    /** {@code rows} rows of 784 uniform features and a label of 10 classes, made on the executors in {@code slices} partitions. */
+    static Dataset<Row> syntheticFrame(SparkSession spark, int rows, int slices) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < slices; i++) {
             ids.add(i);

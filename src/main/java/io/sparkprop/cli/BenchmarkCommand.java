@@ -3,11 +3,15 @@ package io.sparkprop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkprop.bench.Benchmark;
+import io.sparkprop.bench.ScalingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,9 +46,32 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "mini-batch steps (batch 1024) timed for the overhead share; default: ${DEFAULT-VALUE}")
     int batchSteps;
 
-    @Option(names = "--output", paramLabel = "FILE", defaultValue = "reports/benchmark.json",
-            description = "where the JSON goes; default: ${DEFAULT-VALUE}")
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "where the JSON goes; default: reports/benchmark.json, with --scaling reports/scaling.json")
     Path output;
+
+    @Option(names = "--scaling",
+            description = "instead: where a training step's time goes (scheduling, weights out, compute, sums back,"
+                    + " merge, update) and the bytes it moves, in local mode and on local-cluster with --executors"
+                    + " executor JVMs, or on the --master given; then the scaling model fitted to those runs and its"
+                    + " predictions for 8 to 256 executors (docs/SCALING.md)")
+    boolean scaling;
+
+    @Option(names = "--executors", paramLabel = "N,N,...", split = ",", defaultValue = "1,2,4",
+            description = "with --scaling in local mode: the local-cluster sizes to measure; default: ${DEFAULT-VALUE}")
+    int[] executors;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "30",
+            description = "with --scaling: timed steps of each kind per master; default: ${DEFAULT-VALUE}")
+    int steps;
+
+    @Option(names = "--bandwidth-gbit", paramLabel = "GBIT", defaultValue = "10",
+            description = "with --scaling: the network the predictions are for, Gbit/s; default: ${DEFAULT-VALUE}")
+    double bandwidthGbit;
+
+    @Option(names = "--latency-ms", paramLabel = "MS", defaultValue = "0.1",
+            description = "with --scaling: that network's latency, ms; default: ${DEFAULT-VALUE}")
+    double latencyMs;
 
     @Override
     public Integer call() throws Exception {
@@ -52,12 +79,25 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new io.sparkprop.data.InputException("--iterations, --rounds and --batch-steps must be >= 1,"
                     + " --rows >= 10");
         }
+        if (scaling && (steps < 3 || executors.length == 0 || java.util.Arrays.stream(executors).anyMatch(e -> e < 1)
+                || !(bandwidthGbit > 0) || !(latencyMs >= 0))) {
+            throw new io.sparkprop.data.InputException("--steps must be >= 3, --executors a list of counts >= 1,"
+                    + " --bandwidth-gbit > 0 and --latency-ms >= 0");
+        }
         if (!data.equals("fashion-mnist") && !data.equals("synthetic")) {
             throw new io.sparkprop.data.InputException("--data must be fashion-mnist or synthetic, got '" + data + "'");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> result = new Benchmark(Sessions.get("sparkprop benchmark"), out)
-                .run(data, rows, iterations, rounds, batchSteps);
+        Map<String, Object> result;
+        Path output = this.output != null ? this.output
+                : Path.of(scaling ? "reports/scaling.json" : "reports/benchmark.json");
+        if (scaling) {
+            result = new ScalingBenchmark(master -> Sessions.get("sparkprop scaling benchmark", master), out)
+                    .run(scalingMasters(), steps, bandwidthGbit, latencyMs);
+        } else {
+            result = new Benchmark(Sessions.get("sparkprop benchmark"), out).run(data, rows, iterations, rounds,
+                    batchSteps);
+        }
         Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         if (output.getParent() != null) {
             Files.createDirectories(output.getParent());
@@ -66,5 +106,22 @@ final class BenchmarkCommand implements Callable<Integer> {
         Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         out.println("JSON: " + output);
         return 0;
+    }
+
+    /**
+     * Local mode (spark-submit's default here): this machine's local mode, then local-cluster with
+     * each executor count, one core and 1 GB each; any other master: that master alone.
+     */
+    private List<String> scalingMasters() {
+        String master = new SparkConf().get("spark.master", "local[*]");
+        if (!master.startsWith("local") || master.startsWith("local-cluster")) {
+            return List.of(master);
+        }
+        List<String> masters = new ArrayList<>();
+        masters.add(master);
+        for (int n : executors) {
+            masters.add("local-cluster[" + n + ",1,1024]");
+        }
+        return masters;
     }
 }

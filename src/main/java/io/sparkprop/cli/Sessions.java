@@ -9,13 +9,14 @@ final class Sessions {
     }
 
     static SparkSession get(String appName) {
+        return get(appName, new SparkConf().get("spark.master", "local[*]"));
+    }
+
+    /** spark-submit's session, but on {@code master}: the scaling benchmark runs several, one after the other. */
+    static SparkSession get(String appName, String master) {
         SparkConf conf = new SparkConf();
-        SparkSession.Builder builder = SparkSession.builder().appName(appName)
+        SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master)
                 .config("spark.sql.debug.maxToStringFields", "1000"); // wide CSVs: no plan-truncation warning
-        if (!conf.contains("spark.master")) {
-            builder.master("local[*]");
-        }
-        String master = conf.get("spark.master", "local[*]");
         if (master.startsWith("local")) {
             // Local mode serves nothing beyond this machine.
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");

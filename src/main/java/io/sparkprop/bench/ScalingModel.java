@@ -1,0 +1,158 @@
+package io.sparkprop.bench;
+
+/**
+ * A step's time on P executors, from a few figures measured on this machine and the network's
+ * bandwidth and latency, which one machine cannot measure and so are inputs:
+ *
+ * <pre>
+ *   T(P, B) = c B / P                                  compute: c seconds a row on one core
+ *           + a + b P                                  Spark per step and per task (scheduling,
+ *                                                      launching, bookkeeping), fitted here
+ *           + P S / bw                                 weights out: the driver serves the task
+ *                                                      binary (S = 8 n bytes) to every executor
+ *           + L (latency + F S / bw + a)              each level of the sums' tree below the
+ *                                                      driver: a shuffle stage, F sums per reducer
+ *           + R S / bw + R n m                         the R = ceil(P / F^L) sums the driver
+ *                                                      receives, and merges at m seconds a parameter
+ *           + n u + 2 latency                          the optimizer (u a parameter) and the round trip
+ * </pre>
+ *
+ * with F = 8 the fan-in and L = 0 up to 8 partitions, one more level per factor of 8 (as
+ * {@code SparkGradientSource} does). Efficiency is against P times one executor at the same
+ * global batch: E = T(1, B) / (P T(P, B)). The driver is the bottleneck where its own work
+ * per step (b P + the sums it receives and merges + the update) exceeds an executor's compute.
+ */
+record ScalingModel(double perStepSeconds, double perExecutorSeconds, double computeSecondsPerRow,
+                    double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
+                    double bandwidthBytesPerSecond, double latencySeconds) {
+
+    static final int FAN_IN = 8;
+
+    /** Tree levels below the driver for P partitions: 0 up to {@link #FAN_IN}. */
+    static int treeLevels(int p) {
+        int levels = 0;
+        for (long reach = FAN_IN; reach < p; reach *= FAN_IN) {
+            levels++;
+        }
+        return levels;
+    }
+
+    /** Sums that reach the driver itself. */
+    static int sumsAtDriver(int p) {
+        long below = 1;
+        for (int l = 0; l < treeLevels(p); l++) {
+            below *= FAN_IN;
+        }
+        return (int) ((p + below - 1) / below);
+    }
+
+    double sumBytes() {
+        return 8.0 * parameters;
+    }
+
+    double computeSeconds(int p, double batch) {
+        return computeSecondsPerRow * batch / p;
+    }
+
+    /** Everything but the compute: what a step costs whatever the batch. */
+    double overheadSeconds(int p) {
+        int levels = treeLevels(p);
+        int atDriver = sumsAtDriver(p);
+        double wire = sumBytes() / bandwidthBytesPerSecond;
+        return perStepSeconds + perExecutorSeconds * p
+                + p * wire
+                + levels * (latencySeconds + FAN_IN * wire + perStepSeconds)
+                + atDriver * wire + Math.max(0, atDriver - 1) * parameters * mergeSecondsPerParameter
+                + parameters * updateSecondsPerParameter + 2 * latencySeconds;
+    }
+
+    double stepSeconds(int p, double batch) {
+        return computeSeconds(p, batch) + overheadSeconds(p);
+    }
+
+    double efficiency(int p, double batch) {
+        return stepSeconds(1, batch) / (p * stepSeconds(p, batch));
+    }
+
+    /** The smallest global batch (rows a step) at which P executors reach {@code target} efficiency. */
+    double batchForEfficiency(int p, double target) {
+        if (p == 1) {
+            return 1;
+        }
+        // E(B) = (c B + o1) / (c B + p op) rises with B towards 1, so the target is met from
+        // c B + o1 = target (c B + p op), that is B = (target p op - o1) / (c (1 - target)).
+        double o1 = overheadSeconds(1);
+        double op = overheadSeconds(p);
+        double b = (target * p * op - o1) / (computeSecondsPerRow * (1 - target));
+        return Math.max(1, b);
+    }
+
+    /** The driver's own seconds a step: per-task work, receiving and merging the sums, the update. */
+    double driverSeconds(int p) {
+        int atDriver = sumsAtDriver(p);
+        return perExecutorSeconds * p + atDriver * sumBytes() / bandwidthBytesPerSecond
+                + Math.max(0, atDriver - 1) * parameters * mergeSecondsPerParameter
+                + parameters * updateSecondsPerParameter;
+    }
+
+    /** The first P (a power of two up to 4096) where the driver's work exceeds an executor's compute, or -1. */
+    int driverBoundFrom(double batch) {
+        for (int p = 1; p <= 4096; p *= 2) {
+            if (driverSeconds(p) > computeSeconds(p, batch)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** The same model for another network: the per-row compute scales with the flops, the bytes with the parameters. */
+    ScalingModel forNetwork(long otherParameters, double flopsRatio) {
+        return new ScalingModel(perStepSeconds, perExecutorSeconds, computeSecondsPerRow * flopsRatio,
+                mergeSecondsPerParameter, updateSecondsPerParameter, otherParameters, bandwidthBytesPerSecond,
+                latencySeconds);
+    }
+
+    ScalingModel onNetwork(double bandwidthBytesPerSecond, double latencySeconds) {
+        return new ScalingModel(perStepSeconds, perExecutorSeconds, computeSecondsPerRow, mergeSecondsPerParameter,
+                updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
+    }
+
+    /**
+     * Least squares of a + b P against the measured overheads (step wall time minus the measured
+     * compute of its slowest task) after the model's byte and driver terms on this machine's
+     * network are taken out; the rest of the model's inputs are measured directly.
+     *
+     * @param executors     P of each run
+     * @param overheadSecs  measured overhead of a step at that P
+     */
+    static ScalingModel fit(int[] executors, double[] overheadSecs, double computeSecondsPerRow,
+                            double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
+                            double bandwidthBytesPerSecond, double latencySeconds) {
+        if (executors.length < 2 || executors.length != overheadSecs.length) {
+            throw new IllegalArgumentException("need the overheads of at least two executor counts");
+        }
+        ScalingModel bare = new ScalingModel(0, 0, computeSecondsPerRow, mergeSecondsPerParameter,
+                updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
+        int n = executors.length;
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            double x = executors[i];
+            double y = overheadSecs[i] - bare.overheadSeconds(executors[i]);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        double denominator = n * sxx - sx * sx;
+        if (denominator == 0) {
+            throw new IllegalArgumentException("need at least two different executor counts");
+        }
+        double b = (n * sxy - sx * sy) / denominator;
+        double a = (sy - b * sx) / n;
+        return new ScalingModel(a, b, computeSecondsPerRow, mergeSecondsPerParameter, updateSecondsPerParameter,
+                parameters, bandwidthBytesPerSecond, latencySeconds);
+    }
+}

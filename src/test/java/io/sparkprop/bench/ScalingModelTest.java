@@ -1,0 +1,61 @@
+package io.sparkprop.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ScalingModelTest {
+    /** 10 ms a step, 3 ms an executor, 50 us a row, 1 ns to merge and 2 ns to update a parameter. */
+    static final ScalingModel LOOPBACK = new ScalingModel(0.010, 0.003, 50e-6, 1e-9, 2e-9, 235_146,
+            Double.POSITIVE_INFINITY, 0);
+
+    @Test
+    void theFitRecoversTheStepAndExecutorCostsItWasMadeWith() {
+        int[] p = {1, 2, 4};
+        double[] overhead = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            overhead[i] = LOOPBACK.overheadSeconds(p[i]);
+        }
+        ScalingModel fitted = ScalingModel.fit(p, overhead, 50e-6, 1e-9, 2e-9, 235_146, Double.POSITIVE_INFINITY, 0);
+        assertEquals(0.010, fitted.perStepSeconds(), 1e-12);
+        assertEquals(0.003, fitted.perExecutorSeconds(), 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> ScalingModel.fit(new int[] {2, 2}, new double[] {1, 1}, 1, 0, 0, 1, 1, 0));
+    }
+
+    @Test
+    void theTreeKeepsAtMostEightSumsPerMergeAndTheDriverReceivesFewBeyondEight() {
+        assertEquals(0, ScalingModel.treeLevels(8));
+        assertEquals(1, ScalingModel.treeLevels(9));
+        assertEquals(1, ScalingModel.treeLevels(64));
+        assertEquals(2, ScalingModel.treeLevels(65));
+        assertEquals(8, ScalingModel.sumsAtDriver(8));
+        assertEquals(2, ScalingModel.sumsAtDriver(9));
+        assertEquals(4, ScalingModel.sumsAtDriver(256));
+    }
+
+    @Test
+    void efficiencyIsOneOnOneExecutorAndTheBatchFor80PercentReachesIt() {
+        ScalingModel m = LOOPBACK.onNetwork(10e9 / 8, 1e-4);
+        assertEquals(1.0, m.efficiency(1, 2048), 1e-12);
+        for (int p : new int[] {8, 32, 128, 256}) {
+            double batch = m.batchForEfficiency(p, 0.8);
+            assertEquals(0.8, m.efficiency(p, batch), 1e-9, "P=" + p);
+            assertTrue(m.efficiency(p, batch / 2) < 0.8);
+        }
+    }
+
+    @Test
+    void aWiderNetworkMovesMoreBytesAndTheDriverBindsSooner() {
+        ScalingModel m = LOOPBACK.onNetwork(10e9 / 8, 1e-4);
+        ScalingModel wide = m.forNetwork(5_300_490, 22.0);
+        assertTrue(wide.overheadSeconds(32) > m.overheadSeconds(32));
+        assertTrue(wide.driverSeconds(256) > m.driverSeconds(256));
+        int bound = m.driverBoundFrom(2048);
+        assertTrue(bound > 1, "a single executor computes more than the driver merges: " + bound);
+        assertTrue(m.driverSeconds(bound) > m.computeSeconds(bound, 2048));
+        assertTrue(m.driverSeconds(bound / 2) <= m.computeSeconds(bound / 2, 2048));
+    }
+}
