@@ -65,7 +65,8 @@ public interface FeedForwardParams extends Params {
             "Adam's (and LAMB's) epsilon, added to the root of the squared-gradient mean (> 0)", DEFAULTS.adamEpsilon(),
             v -> above(0.0).test(v) && Double.isFinite((Double) v));
     ParamSpec<DoubleParam> REG_PARAM = ParamSpec.doubles("regParam",
-            "L2 weight decay lambda (>= 0), on weights, not biases", DEFAULTS.regParam(), atLeast(0.0));
+            "weight decay lambda (>= 0), on weights, not biases: L2 (dW += lambda W), or with lamb the"
+                    + " paper's decoupled decay inside each layer's trust ratio", DEFAULTS.regParam(), atLeast(0.0));
     ParamSpec<Param<String>> SCHEDULE = ParamSpec.choice("schedule", "how stepSize changes: constant, step (times"
             + " decayRate every decayEpochs epochs) or cosine (to 0 at maxEpochs)", DEFAULTS.schedule().kind(), "step",
             "cosine");

@@ -118,14 +118,22 @@ public final class Topology implements Serializable {
         return weightOffsets[l - 1];
     }
 
-    /** Where each tensor starts in the flat parameters: W_1, b_1, W_2, b_2, ... */
-    public int[] tensorStarts() {
-        int[] starts = new int[2 * layerCount()];
+    /** Where W_1, W_2, ... start in the flat parameters. */
+    public int[] weightStarts() {
+        int[] starts = new int[layerCount()];
         for (int l = 1; l <= layerCount(); l++) {
-            starts[2 * l - 2] = weightOffset(l);
-            starts[2 * l - 1] = biasOffset(l);
+            starts[l - 1] = weightOffset(l);
         }
         return starts;
+    }
+
+    /** Where W_1, W_2, ... end (exclusive): where b_1, b_2, ... start. */
+    public int[] weightEnds() {
+        int[] ends = new int[layerCount()];
+        for (int l = 1; l <= layerCount(); l++) {
+            ends[l - 1] = biasOffset(l);
+        }
+        return ends;
     }
 
     /** Offset of b_l (l = 1..L) in the flat parameters. */

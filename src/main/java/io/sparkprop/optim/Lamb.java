@@ -2,62 +2,93 @@ package io.sparkprop.optim;
 
 /**
  * LAMB (You et al., 2019, "Large Batch Optimization for Deep Learning"): Adam's bias-corrected
- * direction, rescaled per tensor by a trust ratio so that each layer moves by a share of its own
- * size however large the batch (and so the step size) grows. At step t, for each tensor x (a
- * layer's W or its b):
+ * direction, rescaled per layer by a trust ratio so that each layer's weights move by a share of
+ * their own size however large the batch (and so the step size) grows. At step t:
  *
  * <pre>
  *   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
  *   r = (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
- *   x -= alpha (||x|| / ||r||) r          (ratio 1 where ||x|| or ||r|| is 0: a zero bias starts as Adam)
+ *   u_l = r_l + lambda W_l                   for each layer's weights: the decoupled weight decay
+ *   W_l -= alpha (||W_l|| / ||u_l||) u_l     (ratio 1 where a norm is 0)
+ *   b_l -= alpha r_l                         biases: Adam's step, no decay
  * </pre>
  *
- * Weight decay is not added here: regParam already adds lambda W to the gradient, as for every rule.
+ * Biases are left out of the layer adaptation and the decay, as in BERT's use of LAMB: they
+ * start at zero, and a step scaled by their own norm would keep them there. The decay is the
+ * paper's, inside the trust ratio (lambda is regParam): added to the gradient before Adam's
+ * normalisation, as the trainer does for the other rules, it would be scaled away.
  */
 public final class Lamb implements Optimizer {
     private static final long serialVersionUID = 1L;
 
     private final Adam moments;
-    private int[] tensorStarts;
+    private final double weightDecay;
+    private int[] adaptedStarts;
+    private int[] adaptedEnds;
     private double[] direction;
 
-    public Lamb(double beta1, double beta2, double epsilon) {
+    public Lamb(double beta1, double beta2, double epsilon, double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("lamb's weight decay must be >= 0, got " + weightDecay);
+        }
         this.moments = new Adam(beta1, beta2, epsilon);
+        this.weightDecay = weightDecay;
     }
 
+    @Override
+    public boolean decaysWeights() {
+        return true;
+    }
+
+    /** All parameters as one adapted tensor. */
     @Override
     public void initialise(int parameterCount) {
-        initialise(parameterCount, new int[] {0});
+        initialise(parameterCount, new int[] {0}, new int[] {parameterCount});
     }
 
     @Override
-    public void initialise(int parameterCount, int[] tensorStarts) {
-        if (tensorStarts.length == 0 || tensorStarts[0] != 0) {
-            throw new IllegalArgumentException("tensor starts must begin at 0");
+    public void initialise(int parameterCount, int[] weightStarts, int[] weightEnds) {
+        if (weightStarts.length != weightEnds.length) {
+            throw new IllegalArgumentException("one end for each start of a layer's weights");
         }
-        for (int i = 1; i < tensorStarts.length; i++) {
-            if (tensorStarts[i] <= tensorStarts[i - 1] || tensorStarts[i] >= parameterCount) {
-                throw new IllegalArgumentException("tensor starts must rise strictly below " + parameterCount);
+        for (int k = 0; k < weightStarts.length; k++) {
+            if (weightStarts[k] < (k == 0 ? 0 : weightEnds[k - 1]) || weightEnds[k] <= weightStarts[k]
+                    || weightEnds[k] > parameterCount) {
+                throw new IllegalArgumentException("layers' weight ranges must be non-empty, in order, apart, and"
+                        + " within " + parameterCount + " parameters");
             }
         }
         moments.initialise(parameterCount);
-        this.tensorStarts = tensorStarts.clone();
+        this.adaptedStarts = weightStarts.clone();
+        this.adaptedEnds = weightEnds.clone();
         this.direction = new double[parameterCount];
     }
 
     @Override
     public void stepInPlace(double[] weights, double[] gradient, double stepSize) {
         moments.direction(gradient, direction);
-        for (int k = 0; k < tensorStarts.length; k++) {
-            int from = tensorStarts[k];
-            int to = k + 1 < tensorStarts.length ? tensorStarts[k + 1] : weights.length;
+        int next = 0; // the first parameter not yet updated
+        for (int k = 0; k < adaptedStarts.length; k++) {
+            int from = adaptedStarts[k];
+            int to = adaptedEnds[k];
+            step(weights, next, from, stepSize);
+            if (weightDecay > 0) {
+                for (int i = from; i < to; i++) {
+                    direction[i] += weightDecay * weights[i];
+                }
+            }
             double weightNorm = norm(weights, from, to);
             double directionNorm = norm(direction, from, to);
             double trust = weightNorm > 0 && directionNorm > 0 ? weightNorm / directionNorm : 1.0;
-            double scale = stepSize * trust;
-            for (int i = from; i < to; i++) {
-                weights[i] -= scale * direction[i];
-            }
+            step(weights, from, to, stepSize * trust);
+            next = to;
+        }
+        step(weights, next, weights.length, stepSize);
+    }
+
+    private void step(double[] weights, int from, int to, double scale) {
+        for (int i = from; i < to; i++) {
+            weights[i] -= scale * direction[i];
         }
     }
 

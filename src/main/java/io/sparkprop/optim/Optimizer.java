@@ -16,10 +16,11 @@ public interface Optimizer extends Serializable {
     void initialise(int parameterCount);
 
     /**
-     * As {@link #initialise(int)}, told where each tensor (a layer's W, its b) starts in the flat
-     * parameters, for the rules that treat tensors apart (LAMB's trust ratio); others ignore it.
+     * As {@link #initialise(int)}, told where each layer's weight matrix lies in the flat
+     * parameters ([start, end), biases outside), for the rules that treat layers apart (LAMB's
+     * trust ratio); others ignore it.
      */
-    default void initialise(int parameterCount, int[] tensorStarts) {
+    default void initialise(int parameterCount, int[] weightStarts, int[] weightEnds) {
         initialise(parameterCount);
     }
 
@@ -28,6 +29,14 @@ public interface Optimizer extends Serializable {
      * scratch. {@code stepSize} is alpha for this step (after any schedule).
      */
     void stepInPlace(double[] weights, double[] gradient, double stepSize);
+
+    /**
+     * Whether the rule applies regParam's weight decay itself (LAMB, inside its trust ratio);
+     * for the others the trainer adds lambda W to the gradient first.
+     */
+    default boolean decaysWeights() {
+        return false;
+    }
 
     /** The param value naming this rule: gd, momentum, adam or lamb. */
     String name();

@@ -91,7 +91,7 @@ public final class Trainer {
         }
         int steps = config.stepsPerEpoch(rows);
         Optimizer optimizer = config.newOptimizer();
-        optimizer.initialise(initialWeights.length, topology.tensorStarts());
+        optimizer.initialise(initialWeights.length, topology.weightStarts(), topology.weightEnds());
         Map<String, String> configuration = configuration(rows, initialWeights);
         TrainingState state = resume ? resumeState(configuration)
                 : TrainingState.start(initialWeights, optimizer.state());
@@ -144,7 +144,9 @@ public final class Trainer {
             count += sum.count();
             correct += sum.correct();
             double[] gradient = sum.meanGradientInPlace();
-            addWeightDecay(w, gradient);
+            if (!optimizer.decaysWeights()) {
+                addWeightDecay(w, gradient);
+            }
             if (!allFinite(gradient)) {
                 throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
             }

@@ -16,7 +16,8 @@ import java.io.Serializable;
  * @param optimizer    gd, momentum, adam or lamb
  * @param momentum     mu, for the momentum optimizer
  * @param nesterov     whether momentum takes the Nesterov look-ahead
- * @param regParam     L2 weight decay lambda: dW += lambda W (weights only, not biases)
+ * @param regParam     weight decay lambda on weights, not biases: dW += lambda W, or with lamb the
+ *                     paper's decoupled form (lambda W added to the layer's update before its trust ratio)
  * @param earlyStoppingPatience epochs without a better validation metric before stopping; 0 = never
  * @param schedule     how alpha changes over training (constant by default)
  * @param adamBeta1    Adam's decay of the gradient's running mean, in [0, 1)
@@ -58,7 +59,7 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
         if (!(adamEpsilon > 0) || Double.isInfinite(adamEpsilon)) {
             throw new IllegalArgumentException("adamEpsilon must be a finite number > 0, got " + adamEpsilon);
         }
-        Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon); // rejects unknown names, bad momentum
+        Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon, regParam); // rejects unknown names, bad momentum
         if (schedule == null) {
             throw new IllegalArgumentException("schedule must not be null");
         }
@@ -70,7 +71,7 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
     }
 
     public Optimizer newOptimizer() {
-        return Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon);
+        return Optimizers.create(optimizer, momentum, nesterov, adamBeta1, adamBeta2, adamEpsilon, regParam);
     }
 
     /**

@@ -89,10 +89,10 @@ class OptimizerTest {
     }
 
     @Test
-    void lambScalesAdamsDirectionByEachTensorsTrustRatio() {
+    void lambScalesAdamsDirectionByEachLayersTrustRatioAndStepsBiasesAsAdam() {
         Optimizer lamb = Optimizers.create("lamb", 0.9, false);
-        // Two tensors: x = (3, 4) (norm 5) and a zero bias b = (0).
-        lamb.initialise(3, new int[] {0, 2});
+        // One layer: weights x = (3, 4) (norm 5), then its bias b = (0).
+        lamb.initialise(3, new int[] {0}, new int[] {2});
         double[] w = {3.0, 4.0, 0.0};
         double[] g = {6.0, -1.0, 2.0};
         lamb.stepInPlace(w, g.clone(), 0.1);
@@ -102,13 +102,13 @@ class OptimizerTest {
         double trust = 5.0 / Math.hypot(r0, r1);   // ||x|| / ||r||, about 5 / sqrt 2
         assertEquals(3.0 - 0.1 * trust * r0, w[0], 1e-12);
         assertEquals(4.0 - 0.1 * trust * r1, w[1], 1e-12);
-        // The zero bias has no norm to keep: ratio 1, an Adam step.
+        // The bias is outside the layer adaptation: an Adam step.
         assertEquals(-0.1 * 2.0 / (2.0 + 1e-8), w[2], 1e-15);
     }
 
     @Test
     void lambWithOneTensorMovesTheWeightsByAlphaTimesTheirNorm() {
-        Optimizer lamb = new Lamb(0.9, 0.999, 1e-8);
+        Optimizer lamb = new Lamb(0.9, 0.999, 1e-8, 0.0);
         lamb.initialise(2);
         double[] w = {1.0, -2.0};
         double before = Math.hypot(w[0], w[1]);
@@ -119,20 +119,22 @@ class OptimizerTest {
     }
 
     @Test
-    void lambStateRoundTripsAndBadTensorStartsAreRejected() {
-        Lamb lamb = new Lamb(0.9, 0.999, 1e-8);
-        lamb.initialise(3, new int[] {0, 2});
+    void lambStateRoundTripsAndBadWeightRangesAreRejected() {
+        Lamb lamb = new Lamb(0.9, 0.999, 1e-8, 0.0);
+        lamb.initialise(3, new int[] {0}, new int[] {2});
         double[] w = {1.0, -2.0, 0.5};
         lamb.stepInPlace(w, new double[] {1, 2, 3}, 0.1);
-        Lamb copy = new Lamb(0.9, 0.999, 1e-8);
-        copy.initialise(3, new int[] {0, 2});
+        Lamb copy = new Lamb(0.9, 0.999, 1e-8, 0.0);
+        copy.initialise(3, new int[] {0}, new int[] {2});
         copy.restoreState(lamb.state());
         double[] w2 = w.clone();
         lamb.stepInPlace(w, new double[] {-1, 0.5, 2}, 0.1);
         copy.stepInPlace(w2, new double[] {-1, 0.5, 2}, 0.1);
         assertEquals(w[0], w2[0], 0.0);
         assertEquals(w[2], w2[2], 0.0);
-        assertThrows(IllegalArgumentException.class, () -> new Lamb(0.9, 0.999, 1e-8).initialise(3, new int[] {1}));
-        assertThrows(IllegalArgumentException.class, () -> new Lamb(0.9, 0.999, 1e-8).initialise(3, new int[] {0, 3}));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Lamb(0.9, 0.999, 1e-8, 0.0).initialise(3, new int[] {0}, new int[] {4}));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Lamb(0.9, 0.999, 1e-8, 0.0).initialise(3, new int[] {0, 1}, new int[] {2, 3}));
     }
 }
