@@ -12,27 +12,23 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
 /**
- * Gradient sums computed where the rows are: each step sends the weights inside its tasks, every
- * task runs backprop over its partition's rows for that step and returns one partial
- * {@link GradientSum}, and the driver adds them up in partition order (through a tree beyond
- * {@link #FAN_IN} partitions). Sums travel, not means; the driver's
- * {@link io.sparkprop.train.Trainer} divides by the m that came back.
- *
- * <p>Why the weights ride in the task rather than in a broadcast of their own: Spark already
- * broadcasts every job's serialized function (the "task binary") and each executor fetches it
- * once per job, so weights inside the function reach each executor in that same fetch. A second
- * broadcast costs a second fetch round trip per executor, and its destruction a message to every
- * executor, on every step (measured in docs/SCALING.md).
+ * Gradient sums computed where the rows are: each step broadcasts the weights, every task
+ * runs backprop over its partition's rows for that step and returns one partial
+ * {@link GradientSum}, and a tree aggregation adds them up in partition order. Sums travel, not means; the
+ * driver's {@link io.sparkprop.train.Trainer} divides by the m that came back.
  */
 public final class SparkGradientSource implements GradientSource {
     private final TrainingBlocks data;
     private final Topology topology;
     private final int maxColumns;
+    private final JavaSparkContext jsc;
     private final ShardTask.Decorator decorator;
 
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
@@ -44,6 +40,7 @@ public final class SparkGradientSource implements GradientSource {
         this.data = data;
         this.topology = topology;
         this.maxColumns = maxColumns;
+        this.jsc = JavaSparkContext.fromSparkContext(data.rdd().context());
         this.decorator = decorator;
     }
 
@@ -75,34 +72,36 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     /**
-     * One job: the weights go out with the tasks, {@code task} runs over every partition into one
-     * partial sum each, and the partial sums are added in partition order (through a tree beyond
-     * {@link #FAN_IN} partitions).
+     * One job: broadcast the weights, run {@code task} over every partition into one partial sum
+     * each, add the partial sums in partition order (through a tree beyond {@link #FAN_IN}
+     * partitions), and destroy the broadcast.
      */
     private GradientSum aggregate(double[] weights, ShardTask task) {
-        // No copy: every task, local ones included, runs on a deserialized copy of the function,
-        // and the job has ended (the function serialized long before) when this returns.
-        PartitionSum perPartition = new PartitionSum(new WeightsMessage(weights), topology, maxColumns,
-                decorator.apply(task));
-        int partitions = data.partitionCount();
-        if (aggregationDepth(partitions) == 1) {
-            // The driver takes every partial sum itself: one runJob with a named function
-            // class, which Spark's closure cleaner skips (for a lambda it re-parses the
-            // bytecode of the class that declared it, milliseconds on every step).
-            GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
-                    ClassTag$.MODULE$.apply(GradientSum.class));
-            // Indexed by partition: the same order every run. The first part is the driver's
-            // own copy, so the others are added into it rather than into a fresh clone of it.
-            GradientSum total = parts[0];
-            for (int p = 1; p < parts.length; p++) {
-                total.merge(parts[p]);
+        Broadcast<WeightsMessage> bc = jsc.broadcast(new WeightsMessage(weights.clone()));
+        try {
+            PartitionSum perPartition = new PartitionSum(bc, topology, maxColumns, decorator.apply(task));
+            int partitions = data.partitionCount();
+            if (aggregationDepth(partitions) == 1) {
+                // The driver takes every partial sum itself: one runJob with a named function
+                // class, which Spark's closure cleaner skips (for a lambda it re-parses the
+                // bytecode of the class that declared it, milliseconds on every step).
+                GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
+                        ClassTag$.MODULE$.apply(GradientSum.class));
+                // Indexed by partition: the same order every run. The first part is the driver's
+                // own copy, so the others are added into it rather than into a fresh clone of it.
+                GradientSum total = parts[0];
+                for (int p = 1; p < parts.length; p++) {
+                    total.merge(parts[p]);
+                }
+                return total;
             }
-            return total;
+            JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex(
+                    (partition, blocks) -> List.of(new Tuple2<>(partition, perPartition.sum(partition, blocks)))
+                            .iterator(), true).mapToPair(p -> p);
+            return treeMerge(partials, partitions, topology.parameterCount());
+        } finally {
+            bc.destroy();
         }
-        JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex(
-                (partition, blocks) -> List.of(new Tuple2<>(partition, perPartition.sum(partition, blocks)))
-                        .iterator(), true).mapToPair(p -> p);
-        return treeMerge(partials, partitions, topology.parameterCount());
     }
 
     /** A task's work: its partition's shard into one partial sum, with the step's weights. */
@@ -110,12 +109,12 @@ public final class SparkGradientSource implements GradientSource {
             extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, GradientSum>
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final WeightsMessage weights;
+        private final Broadcast<WeightsMessage> weights;
         private final Topology topology;
         private final int maxColumns;
         private final ShardTask task;
 
-        PartitionSum(WeightsMessage weights, Topology topology, int maxColumns, ShardTask task) {
+        PartitionSum(Broadcast<WeightsMessage> weights, Topology topology, int maxColumns, ShardTask task) {
             this.weights = weights;
             this.topology = topology;
             this.maxColumns = maxColumns;
@@ -130,7 +129,7 @@ public final class SparkGradientSource implements GradientSource {
         GradientSum sum(int partition, Iterator<Block> blocks) {
             GradientSum sum = new GradientSum(topology.parameterCount());
             ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
-            task.run(weights.values(), partition, new Shard(drain(blocks)), ws, sum);
+            task.run(weights.value().values(), partition, new Shard(drain(blocks)), ws, sum);
             return sum;
         }
     }

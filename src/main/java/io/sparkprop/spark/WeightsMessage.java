@@ -8,7 +8,7 @@ import java.io.ObjectStreamField;
 import java.io.Serializable;
 
 /**
- * The weights a step sends inside its tasks, serialized as one run of bytes rather than double by double.
+ * The weights a step broadcasts, serialized as one run of bytes rather than double by double.
  * The array is not {@code transient}, so that Kryo (which skips transient fields and ignores
  * writeObject) still carries it; Java serialization writes no fields, only the bytes.
  */
