@@ -49,8 +49,10 @@ public final class ScalingBenchmark {
      * @param steps        timed steps of each kind per master
      * @param bandwidthGbit network the predictions are for, Gbit/s
      * @param latencyMs    its one-way latency, ms
+     * @param whatIfDriverMsPerExecutor b for a second set of predictions, an assumption printed as one
      */
-    public Map<String, Object> run(List<String> masters, int steps, double bandwidthGbit, double latencyMs) {
+    public Map<String, Object> run(List<String> masters, int steps, double bandwidthGbit, double latencyMs,
+                                   double whatIfDriverMsPerExecutor) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", java.time.LocalDate.now().toString());
         json.put("network", "784-256-128-10 relu, softmax + cross-entropy, batch " + BATCH);
@@ -61,6 +63,7 @@ public final class ScalingBenchmark {
         List<Double> clusterWalls = new ArrayList<>();
         List<Double> clusterCompute = new ArrayList<>();
         double computePerRow = Double.NaN;
+        double perTask = Double.NaN;
         double updatePerParameter = Double.NaN;
         Topology net = new Topology(NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double mergePerParameter = mergeSecondsPerParameter(net.parameterCount());
@@ -86,11 +89,12 @@ public final class ScalingBenchmark {
                 runs.add(run);
                 if (master.startsWith("local-cluster")) {
                     clusterPoints.add(new int[] {executors, Math.min(executors, physicalCores())});
-                    clusterOverheads.add(batch.overheadMs() / 1000);
+                    clusterOverheads.add(batch.driverMs() / 1000);
                     clusterWalls.add(batch.wallMs() / 1000);
                     clusterCompute.add(batch.computeMs() / 1000);
                     if (executors == 1) {
                         computePerRow = batch.computeMs() / 1000 / BATCH;
+                        perTask = (batch.weightsInMs() + batch.taskOtherMs()) / 1000;
                         updatePerParameter = batch.updateMs() / 1000 / net.parameterCount();
                     }
                 }
@@ -101,8 +105,9 @@ public final class ScalingBenchmark {
         json.put("runs", runs);
         json.put("mergeNanosPerParameter", mergePerParameter * 1e9);
         if (clusterPoints.size() >= 2 && !Double.isNaN(computePerRow)) {
-            json.put("model", model(net, clusterPoints, clusterOverheads, clusterWalls, clusterCompute,
-                    computePerRow, mergePerParameter, updatePerParameter, bandwidthGbit, latencyMs));
+            json.put("model", model(net, clusterPoints, clusterOverheads, clusterWalls, perTask,
+                    computePerRow, mergePerParameter, updatePerParameter, bandwidthGbit, latencyMs,
+                    whatIfDriverMsPerExecutor));
         } else {
             out.println("no scaling model: it needs local-cluster runs with 1 executor and at least one more count");
         }
@@ -110,27 +115,31 @@ public final class ScalingBenchmark {
     }
 
     private Map<String, Object> model(Topology net, List<int[]> points, List<Double> overheads, List<Double> walls,
-                                      List<Double> computes, double computePerRow, double mergePerParameter,
-                                      double updatePerParameter, double bandwidthGbit, double latencyMs) {
+                                      double perTask, double computePerRow, double mergePerParameter,
+                                      double updatePerParameter, double bandwidthGbit, double latencyMs,
+                                      double whatIfDriverMsPerExecutor) {
         int[] p = points.stream().mapToInt(x -> x[0]).toArray();
         double[] o = overheads.stream().mapToDouble(Double::doubleValue).toArray();
         // Here the network is loopback: its bytes and latency are in the fitted a + b P.
-        ScalingModel local = ScalingModel.fit(p, o, computePerRow, mergePerParameter, updatePerParameter,
+        ScalingModel local = ScalingModel.fit(p, o, perTask, computePerRow, mergePerParameter, updatePerParameter,
                 net.parameterCount(), Double.POSITIVE_INFINITY, 0);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("perStepMs", local.perStepSeconds() * 1000);
         json.put("perExecutorMs", local.perExecutorSeconds() * 1000);
+        json.put("perTaskMs", perTask * 1000);
         json.put("computeMicrosPerRow", computePerRow * 1e6);
         json.put("updateNanosPerParameter", updatePerParameter * 1e9);
         out.printf(Locale.ROOT, "%nmodel fitted on local-cluster: a = %.1f ms a step, b = %.1f ms an executor,"
-                        + " c = %.2f us a row, merge %.2f ns and update %.2f ns a parameter%n",
-                local.perStepSeconds() * 1000, local.perExecutorSeconds() * 1000, computePerRow * 1e6,
+                        + " e = %.1f ms a task, c = %.2f us a row, merge %.2f ns and update %.2f ns a parameter%n",
+                local.perStepSeconds() * 1000, local.perExecutorSeconds() * 1000, perTask * 1000, computePerRow * 1e6,
                 mergePerParameter * 1e9, updatePerParameter * 1e9);
         List<Map<String, Object>> fit = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
-            // This machine has fewer cores than executors beyond 2: compute runs on min(P, cores).
+            // This machine has fewer cores than executors beyond 2: compute and each task's own
+            // costs run on min(P, cores), P / cores tasks to a core.
             int busy = points.get(i)[1];
-            double predicted = computePerRow * BATCH / busy + local.overheadSeconds(p[i]);
+            double predicted = computePerRow * BATCH / busy + local.overheadSeconds(p[i]) - perTask
+                    + perTask * Math.max(1.0, (double) p[i] / busy);
             double error = predicted / walls.get(i) - 1;
             fit.add(Map.of("executors", p[i], "measuredMs", walls.get(i) * 1000, "predictedMs", predicted * 1000,
                     "error", error));
@@ -145,6 +154,15 @@ public final class ScalingBenchmark {
         predictions.put("fashion-mnist 784-256-128-10", predict(network, "784-256-128-10"));
         predictions.put("10x wider 784-2560-1280-10",
                 predict(network.forNetwork(wide.parameterCount(), flopsRatio), "784-2560-1280-10"));
+        // b measured here includes executors contending with the driver for two cores; what the
+        // predictions become with a driver of its own is a what-if, printed as one.
+        ScalingModel whatIf = network.withPerExecutorSeconds(whatIfDriverMsPerExecutor / 1000);
+        out.printf(Locale.ROOT, "%nwhat-if (an assumption, not a measurement): b = %.2f ms an executor%n",
+                whatIfDriverMsPerExecutor);
+        predictions.put("what-if b=" + whatIfDriverMsPerExecutor + "ms: fashion-mnist 784-256-128-10",
+                predict(whatIf, "784-256-128-10"));
+        predictions.put("what-if b=" + whatIfDriverMsPerExecutor + "ms: 10x wider 784-2560-1280-10",
+                predict(whatIf.forNetwork(wide.parameterCount(), flopsRatio), "784-2560-1280-10"));
         json.put("bandwidthGbit", bandwidthGbit);
         json.put("latencyMs", latencyMs);
         json.put("predictions", predictions);

@@ -6,8 +6,10 @@ package io.sparkprop.bench;
  *
  * <pre>
  *   T(P, B) = c B / P                                  compute: c seconds a row on one core
- *           + a + b P                                  Spark per step and per task (scheduling,
- *                                                      launching, bookkeeping), fitted here
+ *           + e                                        each task's own cost besides compute
+ *                                                      (deserializing, reading its blocks), in parallel
+ *           + a + b P                                  the driver, per step and per task (scheduling,
+ *                                                      launching, taking results), fitted here
  *           + P S / bw                                 weights out: the driver serves the task
  *                                                      binary (S = 8 n bytes) to every executor
  *           + L (latency + F S / bw + a)              each level of the sums' tree below the
@@ -22,7 +24,8 @@ package io.sparkprop.bench;
  * global batch: E = T(1, B) / (P T(P, B)). The driver is the bottleneck where its own work
  * per step (b P + the sums it receives and merges + the update) exceeds an executor's compute.
  */
-record ScalingModel(double perStepSeconds, double perExecutorSeconds, double computeSecondsPerRow,
+record ScalingModel(double perStepSeconds, double perExecutorSeconds, double perTaskSeconds,
+                    double computeSecondsPerRow,
                     double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
                     double bandwidthBytesPerSecond, double latencySeconds) {
 
@@ -59,7 +62,7 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double com
         int levels = treeLevels(p);
         int atDriver = sumsAtDriver(p);
         double wire = sumBytes() / bandwidthBytesPerSecond;
-        return perStepSeconds + perExecutorSeconds * p
+        return perStepSeconds + perExecutorSeconds * p + perTaskSeconds
                 + p * wire
                 + levels * (latencySeconds + FAN_IN * wire + perStepSeconds)
                 + atDriver * wire + Math.max(0, atDriver - 1) * parameters * mergeSecondsPerParameter
@@ -107,31 +110,40 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double com
 
     /** The same model for another network: the per-row compute scales with the flops, the bytes with the parameters. */
     ScalingModel forNetwork(long otherParameters, double flopsRatio) {
-        return new ScalingModel(perStepSeconds, perExecutorSeconds, computeSecondsPerRow * flopsRatio,
+        return new ScalingModel(perStepSeconds, perExecutorSeconds, perTaskSeconds, computeSecondsPerRow * flopsRatio,
                 mergeSecondsPerParameter, updateSecondsPerParameter, otherParameters, bandwidthBytesPerSecond,
                 latencySeconds);
     }
 
     ScalingModel onNetwork(double bandwidthBytesPerSecond, double latencySeconds) {
-        return new ScalingModel(perStepSeconds, perExecutorSeconds, computeSecondsPerRow, mergeSecondsPerParameter,
-                updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
+        return new ScalingModel(perStepSeconds, perExecutorSeconds, perTaskSeconds, computeSecondsPerRow,
+                mergeSecondsPerParameter, updateSecondsPerParameter, parameters, bandwidthBytesPerSecond,
+                latencySeconds);
+    }
+
+    /** The same model with another driver cost per executor (a what-if: a driver with cores of its own). */
+    ScalingModel withPerExecutorSeconds(double seconds) {
+        return new ScalingModel(perStepSeconds, seconds, perTaskSeconds, computeSecondsPerRow,
+                mergeSecondsPerParameter, updateSecondsPerParameter, parameters, bandwidthBytesPerSecond,
+                latencySeconds);
     }
 
     /**
-     * Least squares of a + b P against the measured overheads (step wall time minus the measured
-     * compute of its slowest task) after the model's byte and driver terms on this machine's
-     * network are taken out; the rest of the model's inputs are measured directly.
+     * Least squares of a + b P against the driver's measured part of each step (scheduling, taking
+     * the sums back, merging) after the model's byte terms on this machine's network are taken
+     * out; the rest of the model's inputs are measured directly.
      *
      * @param executors     P of each run
-     * @param overheadSecs  measured overhead of a step at that P
+     * @param overheadSecs  measured driver-side seconds of a step at that P
+     * @param perTaskSeconds e, measured with one executor
      */
-    static ScalingModel fit(int[] executors, double[] overheadSecs, double computeSecondsPerRow,
+    static ScalingModel fit(int[] executors, double[] overheadSecs, double perTaskSeconds, double computeSecondsPerRow,
                             double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
                             double bandwidthBytesPerSecond, double latencySeconds) {
         if (executors.length < 2 || executors.length != overheadSecs.length) {
             throw new IllegalArgumentException("need the overheads of at least two executor counts");
         }
-        ScalingModel bare = new ScalingModel(0, 0, computeSecondsPerRow, mergeSecondsPerParameter,
+        ScalingModel bare = new ScalingModel(0, 0, 0, computeSecondsPerRow, mergeSecondsPerParameter,
                 updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
         int n = executors.length;
         double sx = 0;
@@ -152,7 +164,7 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double com
         }
         double b = (n * sxy - sx * sy) / denominator;
         double a = (sy - b * sx) / n;
-        return new ScalingModel(a, b, computeSecondsPerRow, mergeSecondsPerParameter, updateSecondsPerParameter,
-                parameters, bandwidthBytesPerSecond, latencySeconds);
+        return new ScalingModel(a, b, perTaskSeconds, computeSecondsPerRow, mergeSecondsPerParameter,
+                updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
     }
 }

@@ -38,8 +38,9 @@ final class StepAnatomy {
                  double computeMs, double taskOtherMs, double sumsBackMs, double mergeMs, double updateMs,
                  long weightBytesPerTask, long resultBytesPerStep) {
 
-        double overheadMs() {
-            return wallMs - computeMs;
+        /** The driver's part: scheduling, taking the sums back, merging them, the update. */
+        double driverMs() {
+            return scheduleMs + sumsBackMs + mergeMs + updateMs;
         }
     }
 

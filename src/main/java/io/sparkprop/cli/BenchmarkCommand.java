@@ -69,6 +69,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "with --scaling: the network the predictions are for, Gbit/s; default: ${DEFAULT-VALUE}")
     double bandwidthGbit;
 
+    @Option(names = "--driver-ms-per-executor", paramLabel = "MS", defaultValue = "1",
+            description = "with --scaling: a second set of predictions with this driver cost per executor instead of"
+                    + " the one fitted here (an assumption, printed as one); default: ${DEFAULT-VALUE}")
+    double driverMsPerExecutor;
+
     @Option(names = "--latency-ms", paramLabel = "MS", defaultValue = "0.1",
             description = "with --scaling: that network's latency, ms; default: ${DEFAULT-VALUE}")
     double latencyMs;
@@ -80,9 +85,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + " --rows >= 10");
         }
         if (scaling && (steps < 3 || executors.length == 0 || java.util.Arrays.stream(executors).anyMatch(e -> e < 1)
-                || !(bandwidthGbit > 0) || !(latencyMs >= 0))) {
+                || !(bandwidthGbit > 0) || !(latencyMs >= 0) || !(driverMsPerExecutor >= 0))) {
             throw new io.sparkprop.data.InputException("--steps must be >= 3, --executors a list of counts >= 1,"
-                    + " --bandwidth-gbit > 0 and --latency-ms >= 0");
+                    + " --bandwidth-gbit > 0, --latency-ms and --driver-ms-per-executor >= 0");
         }
         if (!data.equals("fashion-mnist") && !data.equals("synthetic")) {
             throw new io.sparkprop.data.InputException("--data must be fashion-mnist or synthetic, got '" + data + "'");
@@ -93,7 +98,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 : Path.of(scaling ? "reports/scaling.json" : "reports/benchmark.json");
         if (scaling) {
             result = new ScalingBenchmark(master -> Sessions.get("sparkprop scaling benchmark", master), out)
-                    .run(scalingMasters(), steps, bandwidthGbit, latencyMs);
+                    .run(scalingMasters(), steps, bandwidthGbit, latencyMs, driverMsPerExecutor);
         } else {
             result = new Benchmark(Sessions.get("sparkprop benchmark"), out).run(data, rows, iterations, rounds,
                     batchSteps);

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class ScalingModelTest {
-    /** 10 ms a step, 3 ms an executor, 50 us a row, 1 ns to merge and 2 ns to update a parameter. */
-    static final ScalingModel LOOPBACK = new ScalingModel(0.010, 0.003, 50e-6, 1e-9, 2e-9, 235_146,
+    /** 10 ms a step, 3 ms an executor, 4 ms a task, 50 us a row, 1 ns to merge and 2 ns to update a parameter. */
+    static final ScalingModel LOOPBACK = new ScalingModel(0.010, 0.003, 0.004, 50e-6, 1e-9, 2e-9, 235_146,
             Double.POSITIVE_INFINITY, 0);
 
     @Test
@@ -16,13 +16,13 @@ class ScalingModelTest {
         int[] p = {1, 2, 4};
         double[] overhead = new double[p.length];
         for (int i = 0; i < p.length; i++) {
-            overhead[i] = LOOPBACK.overheadSeconds(p[i]);
+            overhead[i] = LOOPBACK.overheadSeconds(p[i]) - LOOPBACK.perTaskSeconds(); // the driver's part
         }
-        ScalingModel fitted = ScalingModel.fit(p, overhead, 50e-6, 1e-9, 2e-9, 235_146, Double.POSITIVE_INFINITY, 0);
+        ScalingModel fitted = ScalingModel.fit(p, overhead, 0.004, 50e-6, 1e-9, 2e-9, 235_146, Double.POSITIVE_INFINITY, 0);
         assertEquals(0.010, fitted.perStepSeconds(), 1e-12);
         assertEquals(0.003, fitted.perExecutorSeconds(), 1e-12);
         assertThrows(IllegalArgumentException.class,
-                () -> ScalingModel.fit(new int[] {2, 2}, new double[] {1, 1}, 1, 0, 0, 1, 1, 0));
+                () -> ScalingModel.fit(new int[] {2, 2}, new double[] {1, 1}, 0, 1, 0, 0, 1, 1, 0));
     }
 
     @Test
