@@ -1,5 +1,7 @@
 package io.sparkprop.bench;
 
+import io.sparkprop.spark.SparkGradientSource;
+
 /**
  * A step's time on P executors, from a few figures measured on this machine and the network's
  * bandwidth and latency, which one machine cannot measure and so are inputs:
@@ -29,15 +31,11 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
                     double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
                     double bandwidthBytesPerSecond, double latencySeconds) {
 
-    static final int FAN_IN = 8;
+    static final int FAN_IN = SparkGradientSource.FAN_IN;
 
-    /** Tree levels below the driver for P partitions: 0 up to {@link #FAN_IN}. */
+    /** Tree levels below the driver for P partitions: 0 up to {@link #FAN_IN}, as the trainer merges. */
     static int treeLevels(int p) {
-        int levels = 0;
-        for (long reach = FAN_IN; reach < p; reach *= FAN_IN) {
-            levels++;
-        }
-        return levels;
+        return SparkGradientSource.aggregationDepth(p) - 1;
     }
 
     /** Sums that reach the driver itself. */

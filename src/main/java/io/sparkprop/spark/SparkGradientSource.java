@@ -45,10 +45,10 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     /** Partial sums merged at each level of the tree. */
-    static final int FAN_IN = 8;
+    public static final int FAN_IN = 8;
 
     /** One level per factor of 8 partitions: the driver takes at most 8 partial sums at a time. */
-    static int aggregationDepth(int partitions) {
+    public static int aggregationDepth(int partitions) {
         int depth = 1;
         for (long reach = FAN_IN; reach < partitions; reach *= FAN_IN) {
             depth++;
