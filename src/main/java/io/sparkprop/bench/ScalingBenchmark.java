@@ -68,7 +68,7 @@ public final class ScalingBenchmark {
         Topology net = new Topology(NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double mergePerParameter = mergeSecondsPerParameter(net.parameterCount());
         out.printf(Locale.ROOT, "%-26s %5s %8s %8s %8s %8s %8s %8s %8s %8s %7s %9s%n", "master", "P", "step ms",
-                "sched", "wts in", "compute", "task+", "sums bk", "merge", "update", "KB out", "KB back");
+                "sched", "task in", "compute", "task+", "sums bk", "merge", "update", "KB out", "KB back");
         for (String master : masters) {
             SparkSession spark = sessions.apply(master);
             try {
@@ -94,7 +94,7 @@ public final class ScalingBenchmark {
                     clusterCompute.add(batch.computeMs() / 1000);
                     if (executors == 1) {
                         computePerRow = batch.computeMs() / 1000 / BATCH;
-                        perTask = (batch.weightsInMs() + batch.taskOtherMs()) / 1000;
+                        perTask = (batch.taskInMs() + batch.taskOtherMs()) / 1000;
                         updatePerParameter = batch.updateMs() / 1000 / net.parameterCount();
                     }
                 }
@@ -229,7 +229,7 @@ public final class ScalingBenchmark {
 
     private void print(String label, StepAnatomy.Parts p) {
         out.printf(Locale.ROOT, "%-26s %5d %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %7d %9d%n", label,
-                p.executors(), p.wallMs(), p.scheduleMs(), p.weightsInMs(), p.computeMs(), p.taskOtherMs(),
+                p.executors(), p.wallMs(), p.scheduleMs(), p.taskInMs(), p.computeMs(), p.taskOtherMs(),
                 p.sumsBackMs(), p.mergeMs(), p.updateMs(), p.weightBytesPerTask() / 1024,
                 p.resultBytesPerStep() / 1024);
     }
@@ -239,7 +239,7 @@ public final class ScalingBenchmark {
         m.put("steps", p.steps());
         m.put("wallMs", p.wallMs());
         m.put("scheduleMs", p.scheduleMs());
-        m.put("weightsInMs", p.weightsInMs());
+        m.put("taskInMs", p.taskInMs());
         m.put("computeMs", p.computeMs());
         m.put("taskOtherMs", p.taskOtherMs());
         m.put("sumsBackMs", p.sumsBackMs());

@@ -23,9 +23,9 @@ import org.apache.spark.scheduler.TaskInfo;
  *
  * <pre>
  *   schedule  submit -> that task launched           (DAG scheduler, task set, offer, launch message)
- *   weightsIn its executor fetching and deserializing the task, weights inside
+ *   taskIn    its executor fetching and deserializing the task (Spark's task binary)
  *   compute   forward/backward over its rows
- *   taskOther the rest of its run time (reading cached blocks, workspace, packing the sum)
+ *   taskOther the rest of its run time (the weight broadcast, reading cached blocks, packing the sum)
  *   sumsBack  its result serialized, sent, received and deserialized on the driver
  *   merge     the driver after that task: adding the partial sums, ending the job
  *   update    the optimizer's step on the driver (Adam over every parameter)
@@ -34,7 +34,7 @@ import org.apache.spark.scheduler.TaskInfo;
 final class StepAnatomy {
 
     /** Medians over the steps, in milliseconds; bytes per step. */
-    record Parts(int executors, int partitions, int steps, double wallMs, double scheduleMs, double weightsInMs,
+    record Parts(int executors, int partitions, int steps, double wallMs, double scheduleMs, double taskInMs,
                  double computeMs, double taskOtherMs, double sumsBackMs, double mergeMs, double updateMs,
                  long weightBytesPerTask, long resultBytesPerStep) {
 
@@ -95,7 +95,7 @@ final class StepAnatomy {
                                    long weightBytes) {
         List<Double> wall = new ArrayList<>();
         List<Double> schedule = new ArrayList<>();
-        List<Double> weightsIn = new ArrayList<>();
+        List<Double> taskIn = new ArrayList<>();
         List<Double> compute = new ArrayList<>();
         List<Double> other = new ArrayList<>();
         List<Double> back = new ArrayList<>();
@@ -123,7 +123,7 @@ final class StepAnatomy {
             double onExecutor = m.executorDeserializeTime() + m.executorRunTime() + m.resultSerializationTime();
             wall.add(wallMs);
             schedule.add(Math.max(0, info.launchTime() - r[0]));
-            weightsIn.add((double) m.executorDeserializeTime());
+            taskIn.add((double) m.executorDeserializeTime());
             compute.add(r[3]);
             other.add(Math.max(0, m.executorRunTime() - computeMs) + m.resultSerializationTime());
             back.add(Math.max(0, info.finishTime() - info.launchTime() - onExecutor));
@@ -135,7 +135,7 @@ final class StepAnatomy {
             throw new IllegalStateException("no task records reached the benchmark's listener");
         }
         return new Parts(executors, partitions, wall.size(), Benchmark.median(wall), Benchmark.median(schedule),
-                Benchmark.median(weightsIn), Benchmark.median(compute), Benchmark.median(other),
+                Benchmark.median(taskIn), Benchmark.median(compute), Benchmark.median(other),
                 Benchmark.median(back), Benchmark.median(merge), Benchmark.median(update), weightBytes,
                 (long) Benchmark.median(resultBytes));
     }
