@@ -61,7 +61,6 @@ public final class ScalingBenchmark {
         List<int[]> clusterPoints = new ArrayList<>();
         List<Double> clusterOverheads = new ArrayList<>();
         List<Double> clusterWalls = new ArrayList<>();
-        List<Double> clusterCompute = new ArrayList<>();
         double computePerRow = Double.NaN;
         double perTask = Double.NaN;
         double updatePerParameter = Double.NaN;
@@ -91,7 +90,6 @@ public final class ScalingBenchmark {
                     clusterPoints.add(new int[] {executors, Math.min(executors, physicalCores())});
                     clusterOverheads.add(batch.driverMs() / 1000);
                     clusterWalls.add(batch.wallMs() / 1000);
-                    clusterCompute.add(batch.computeMs() / 1000);
                     if (executors == 1) {
                         computePerRow = batch.computeMs() / 1000 / BATCH;
                         perTask = (batch.taskInMs() + batch.taskOtherMs()) / 1000;
@@ -250,9 +248,12 @@ public final class ScalingBenchmark {
         return m;
     }
 
+    private static final java.util.regex.Pattern LOCAL_CLUSTER =
+            java.util.regex.Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,.*");
+
     /** Executors: P of local-cluster[P,..], else the executors registered (local mode: 1, the driver). */
     static int executorCount(SparkSession spark, String master) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[(\\d+),.*").matcher(master);
+        java.util.regex.Matcher m = LOCAL_CLUSTER.matcher(master);
         if (m.matches()) {
             return Integer.parseInt(m.group(1));
         }
@@ -262,9 +263,9 @@ public final class ScalingBenchmark {
         return Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
     }
 
+    /** Task slots: P times the cores of local-cluster[P,cores,..], else Spark's default parallelism. */
     static int taskSlots(SparkSession spark, String master) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[(\\d+),\\s*(\\d+),.*")
-                .matcher(master);
+        java.util.regex.Matcher m = LOCAL_CLUSTER.matcher(master);
         if (m.matches()) {
             return Integer.parseInt(m.group(1)) * Integer.parseInt(m.group(2));
         }
