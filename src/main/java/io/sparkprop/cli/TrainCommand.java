@@ -95,6 +95,10 @@ final class TrainCommand implements Callable<Integer> {
             all = all.repartition(job.getInt("data.partitions"));
         }
         all = all.persist(StorageLevel.MEMORY_AND_DISK()); // files are parsed once, not once per check
+        // Parsed in one parallel pass, so that the cached partitions spread over the executors. The
+        // first check's limit(1) would otherwise parse them one task at a time, each on whichever
+        // executor was free first, and everything after would follow the cache to that executor.
+        all.count();
         try {
             return train(job, task, input, all, estimator, modelPath, reportPath, spark, out);
         } finally {
