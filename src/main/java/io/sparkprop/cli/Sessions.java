@@ -1,5 +1,6 @@
 package io.sparkprop.cli;
 
+import io.sparkprop.spark.SessionDefaults;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -21,19 +22,9 @@ final class Sessions {
             // Local mode serves nothing beyond this machine.
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
-        // Per-step costs of a training job, where the user has not chosen otherwise: a gradient sum
-        // (8 bytes a parameter) above 1 MB would travel as an indirect result, an extra round trip;
-        // random weights do not compress, so compressing the weight broadcast only costs time.
-        defaultConfig(builder, conf, "spark.task.maxDirectResultSize", "256m");
-        defaultConfig(builder, conf, "spark.broadcast.compress", "false");
+        SessionDefaults.apply(builder, conf);
         SparkSession spark = builder.getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
-    }
-
-    private static void defaultConfig(SparkSession.Builder builder, SparkConf conf, String key, String value) {
-        if (!conf.contains(key)) {
-            builder.config(key, value);
-        }
     }
 }

@@ -1,14 +1,10 @@
 package io.sparkprop.spark;
 
-import io.sparkprop.nn.Block;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.train.GradientSource;
-import io.sparkprop.train.Shard;
-import io.sparkprop.train.ShardWorkspace;
 import io.sparkprop.train.Step;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -19,10 +15,11 @@ import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
 /**
- * Gradient sums computed where the rows are: each step broadcasts the weights, every task
- * runs backprop over its partition's rows for that step and returns one partial
- * {@link GradientSum}, and a tree aggregation adds them up in partition order. Sums travel, not means; the
- * driver's {@link io.sparkprop.train.Trainer} divides by the m that came back.
+ * Gradient sums computed where the rows are: each step sends the weights out (inside the tasks
+ * or as a broadcast, {@link #weightsInTasks}), every task runs backprop over its partition's rows
+ * for that step and returns one partial {@link GradientSum}, and a tree aggregation adds them up
+ * in partition order. Sums travel, not means; the driver's {@link io.sparkprop.train.Trainer}
+ * divides by the m that came back.
  */
 public final class SparkGradientSource implements GradientSource {
     private final TrainingBlocks data;
@@ -30,6 +27,7 @@ public final class SparkGradientSource implements GradientSource {
     private final int maxColumns;
     private final JavaSparkContext jsc;
     private final ShardTask.Decorator decorator;
+    private final long inTaskWeightBytes;
 
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
         this(data, topology, maxColumns, ShardTask.Decorator.NONE);
@@ -37,11 +35,18 @@ public final class SparkGradientSource implements GradientSource {
 
     /** With every task this source sends wrapped by {@code decorator}. */
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns, ShardTask.Decorator decorator) {
+        this(data, topology, maxColumns, decorator, IN_TASK_WEIGHT_BYTES);
+    }
+
+    /** As above, with another limit for weights inside the tasks (0: always a broadcast). */
+    SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns, ShardTask.Decorator decorator,
+                        long inTaskWeightBytes) {
         this.data = data;
         this.topology = topology;
         this.maxColumns = maxColumns;
         this.jsc = JavaSparkContext.fromSparkContext(data.rdd().context());
         this.decorator = decorator;
+        this.inTaskWeightBytes = inTaskWeightBytes;
     }
 
     /** Partial sums merged at each level of the tree. */
@@ -72,20 +77,41 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     /**
-     * One job: broadcast the weights, run {@code task} over every partition into one partial sum
-     * each, add the partial sums in partition order (through a tree beyond {@link #FAN_IN}
-     * partitions), and destroy the broadcast.
+     * Weights up to this many bytes over all of a step's tasks travel inside the tasks; beyond
+     * it, as a broadcast. A task's launch message is one send from the driver with no round trip,
+     * but it goes once per task, while a broadcast is fetched once per executor, from the driver
+     * or from executors that already have it. 64 MiB puts the Fashion-MNIST network (1.9 MB) in
+     * the tasks up to 35 partitions, and a network ten times wider always in a broadcast.
+     */
+    public static final long IN_TASK_WEIGHT_BYTES = 64L << 20;
+
+    /** Whether a step over {@code partitions} partitions sends {@code parameters} weights inside its tasks. */
+    public static boolean weightsInTasks(int partitions, long parameters) {
+        return weightsInTasks(partitions, parameters, IN_TASK_WEIGHT_BYTES);
+    }
+
+    private static boolean weightsInTasks(int partitions, long parameters, long limit) {
+        return (long) partitions * parameters * Double.BYTES <= limit;
+    }
+
+    /**
+     * One job: run {@code task} over every partition at these weights into one partial sum each
+     * ({@link StepRDD}), and add the partial sums in partition order (through a tree beyond
+     * {@link #FAN_IN} partitions).
      */
     private GradientSum aggregate(double[] weights, ShardTask task) {
-        Broadcast<WeightsMessage> bc = jsc.broadcast(new WeightsMessage(weights.clone()));
+        int partitions = data.partitionCount();
+        Broadcast<WeightsMessage> bc = weightsInTasks(partitions, weights.length, inTaskWeightBytes)
+                ? null : jsc.broadcast(new WeightsMessage(weights.clone()));
         try {
-            PartitionSum perPartition = new PartitionSum(bc, topology, maxColumns, decorator.apply(task));
-            int partitions = data.partitionCount();
+            StepRDD.StepWeights stepWeights = bc == null
+                    ? new StepRDD.InTask(weights.clone()) : new StepRDD.Broadcasted(bc);
+            StepRDD sums = new StepRDD(data.rdd().rdd(), stepWeights, topology, maxColumns, decorator.apply(task));
             if (aggregationDepth(partitions) == 1) {
                 // The driver takes every partial sum itself: one runJob with a named function
                 // class, which Spark's closure cleaner skips (for a lambda it re-parses the
                 // bytecode of the class that declared it, milliseconds on every step).
-                GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(data.rdd().rdd(), perPartition,
+                GradientSum[] parts = (GradientSum[]) data.rdd().context().runJob(sums, new OnlySum(),
                         ClassTag$.MODULE$.apply(GradientSum.class));
                 // Indexed by partition: the same order every run. The first part is the driver's
                 // own copy, so the others are added into it rather than into a fresh clone of it.
@@ -95,42 +121,26 @@ public final class SparkGradientSource implements GradientSource {
                 }
                 return total;
             }
-            JavaPairRDD<Integer, GradientSum> partials = data.rdd().mapPartitionsWithIndex(
-                    (partition, blocks) -> List.of(new Tuple2<>(partition, perPartition.sum(partition, blocks)))
-                            .iterator(), true).mapToPair(p -> p);
+            JavaPairRDD<Integer, GradientSum> partials = sums.toJavaRDD().mapPartitionsWithIndex(
+                    (partition, sum) -> List.of(new Tuple2<>(partition, sum.next())).iterator(), true)
+                    .mapToPair(p -> p);
             return treeMerge(partials, partitions, topology.parameterCount());
         } finally {
-            bc.destroy();
+            if (bc != null) {
+                bc.destroy();
+            }
         }
     }
 
-    /** A task's work: its partition's shard into one partial sum, with the step's weights. */
-    private static final class PartitionSum
-            extends AbstractFunction2<TaskContext, scala.collection.Iterator<Block>, GradientSum>
+    /** A task's result: the one partial sum its partition of a {@link StepRDD} holds. */
+    private static final class OnlySum
+            extends AbstractFunction2<TaskContext, scala.collection.Iterator<GradientSum>, GradientSum>
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final Broadcast<WeightsMessage> weights;
-        private final Topology topology;
-        private final int maxColumns;
-        private final ShardTask task;
-
-        PartitionSum(Broadcast<WeightsMessage> weights, Topology topology, int maxColumns, ShardTask task) {
-            this.weights = weights;
-            this.topology = topology;
-            this.maxColumns = maxColumns;
-            this.task = task;
-        }
 
         @Override
-        public GradientSum apply(TaskContext context, scala.collection.Iterator<Block> blocks) {
-            return sum(context.partitionId(), SparkApiBridge.asJava(blocks));
-        }
-
-        GradientSum sum(int partition, Iterator<Block> blocks) {
-            GradientSum sum = new GradientSum(topology.parameterCount());
-            ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
-            task.run(weights.value().values(), partition, new Shard(drain(blocks)), ws, sum);
-            return sum;
+        public GradientSum apply(TaskContext context, scala.collection.Iterator<GradientSum> sum) {
+            return sum.next();
         }
     }
 
@@ -161,12 +171,6 @@ public final class SparkGradientSource implements GradientSource {
             total.merge(part._2());
         }
         return total;
-    }
-
-    private static List<Block> drain(Iterator<Block> blocks) {
-        List<Block> list = new ArrayList<>();
-        blocks.forEachRemaining(list::add);
-        return list;
     }
 
     @Override

@@ -130,7 +130,8 @@ class LocalClusterTest {
             Files.createFile(release);
         }
         stopActiveSession();
-        return SparkSession.builder()
+        // The command line's defaults (SessionDefaults), as a job launched by submit.sh has them.
+        return SessionDefaults.apply(SparkSession.builder(), new org.apache.spark.SparkConf())
                 .master("local-cluster[2,1,1024]")
                 .appName("sparkprop-local-cluster-test")
                 .config("spark.driver.host", "127.0.0.1")

@@ -6,6 +6,7 @@ import static io.sparkprop.spark.SparkTestSupport.frame;
 import static io.sparkprop.spark.SparkTestSupport.labels;
 import static io.sparkprop.spark.SparkTestSupport.relativeDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,34 @@ class SparkTrainerTest {
             assertTrue(sizes.size() > 1, "step sizes vary: " + sizes);
             assertEquals(ROWS, seen, "every row once an epoch");
         }
+    }
+
+    @ParameterizedTest(name = "partition sizes {0}")
+    @ValueSource(strings = {"0,150,53", "20,20,20,20,20,20,20,20,20,20,3"})
+    void weightsInsideTheTasksAndInABroadcastGiveTheSameSums(String layout) {
+        // The second layout has 11 partitions: more than FAN_IN, so the sums go through the tree.
+        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
+        Dataset<Row> df = frame(spark, x, y, sizes);
+        double[] w = WeightInit.initialWeights(NET, 9);
+        Step step = new Step(2, 1, 3, 5);
+        assertTrue(SparkGradientSource.weightsInTasks(sizes.length, NET.parameterCount()));
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test")) {
+            GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, step);
+            GradientSum broadcast = new SparkGradientSource(data, NET, 8, ShardTask.Decorator.NONE, 0)
+                    .gradient(w, step);
+            assertTrue(inTasks.count() > 0);
+            assertEquals(inTasks.count(), broadcast.count());
+            assertEquals(inTasks.lossSum(), broadcast.lossSum(), 0.0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(inTasks.sums(), broadcast.sums(), 0.0);
+        }
+    }
+
+    @Test
+    void weightsGoInsideTheTasksUpToTheirLimitOverAllTasks() {
+        long fitsFour = SparkGradientSource.IN_TASK_WEIGHT_BYTES / (4 * Double.BYTES);
+        assertTrue(SparkGradientSource.weightsInTasks(4, fitsFour));
+        assertFalse(SparkGradientSource.weightsInTasks(5, fitsFour), "five copies pass the limit");
+        assertFalse(SparkGradientSource.weightsInTasks(1, fitsFour * 4 + 1));
     }
 
     @Test
