@@ -31,7 +31,7 @@ fi
 spark_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    train|evaluate|predict|benchmark|help) break ;;
+    train|evaluate|predict|export|benchmark|help) break ;;
     --verbose|-v|--supervise|--version) spark_args+=("$1"); shift ;;
     -h|--help)
       sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     -*)
       if [ $# -lt 2 ]; then echo "sparkprop: spark-submit option $1 needs a value" >&2; exit 2; fi
       spark_args+=("$1" "$2"); shift 2 ;;
-    *) echo "sparkprop: unknown command '$1'; expected train, evaluate, predict or benchmark" >&2; exit 2 ;;
+    *) echo "sparkprop: unknown command '$1'; expected train, evaluate, predict, export or benchmark" >&2; exit 2 ;;
   esac
 done
 if [ $# -eq 0 ]; then

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     static final String ROOT = "io.sparkprop";
-    static final List<String> PACKAGES = List.of("nn", "optim", "data", "train", "spark", "ml", "cli", "bench");
+    static final List<String> PACKAGES = List.of("nn", "optim", "data", "train", "onnx", "spark", "ml", "cli", "bench");
 
     static JavaClasses classes;
 
@@ -75,6 +75,16 @@ class ArchitectureTest {
     @Test
     void trainImportsOnlyNnOptimAndData() {
         onlyProjectDependencies("train", "nn", "optim", "data");
+    }
+
+    @Test
+    void onnxImportsOnlyNnAndDataAndNoSpark() {
+        onlyProjectDependencies("onnx", "nn", "data");
+        classes().that().resideInAPackage(pkg("onnx"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("onnx"), pkg("nn"), pkg("data"), "java..",
+                        "ai.onnx.proto..", "com.google.protobuf..")
+                .because("the ONNX graph is built from the network alone, with ONNX's protobuf classes")
+                .check(classes);
     }
 
     @Test

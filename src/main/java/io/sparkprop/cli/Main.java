@@ -8,12 +8,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line behind submit.sh, and the class spark-submit runs: {@code train},
- * {@code evaluate}, {@code predict} and {@code benchmark}. Bad input ends with one line that
+ * {@code evaluate}, {@code predict}, {@code export} and {@code benchmark}. Bad input ends with one line that
  * names the culprit and exit status 1; a malformed command line with usage and status 2.
  */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
         description = "Data-parallel training of feed-forward networks on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchmarkCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
+            BenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

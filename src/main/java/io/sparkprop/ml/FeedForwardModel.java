@@ -24,6 +24,15 @@ public interface FeedForwardModel extends FeedForwardParams, MLWritable {
         return core().network().topology.widths();
     }
 
+    /**
+     * Writes the whole prediction (standardisation, layers, output units and, for a regressor,
+     * the target's units) as an ONNX file to {@code path}, on any Hadoop file system; a file
+     * already there is replaced. The graph's inputs and outputs are {@link io.sparkprop.onnx.OnnxModel}'s.
+     */
+    default void exportOnnx(String path) {
+        OnnxExport.write(core().network(), path);
+    }
+
     default boolean hasSummary() {
         return core().summary() != null;
     }

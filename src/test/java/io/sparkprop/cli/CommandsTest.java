@@ -114,6 +114,65 @@ class CommandsTest {
     }
 
     @Test
+    void anExportedModelReproducesPredictsCsvInOnnxruntime() throws Exception {
+        Path csv = dir.resolve("predictions-for-onnx.csv");
+        CliRunner.Result p = CliRunner.run("predict", "--model", model, "--data", digitsHeldOut, "--output", csv.toString());
+        assertEquals(0, p.code(), p.err());
+        Path onnx = dir.resolve("exported/digits.onnx");
+        CliRunner.Result e = CliRunner.run("export", "--model", model, "--format", "onnx", "--output", onnx.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("opset 17"), e.out());
+
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.get(0).split(","));
+        int prediction = header.indexOf("prediction");
+        int firstProbability = header.indexOf("probability_0");
+        float[][] x = new float[lines.size() - 1][64];
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            for (int j = 0; j < 64; j++) {
+                x[i - 1][j] = Float.parseFloat(cells[header.indexOf("pixel" + j)]);
+            }
+        }
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (var session = env.createSession(onnx.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
+             var input = ai.onnxruntime.OnnxTensor.createTensor(env, x);
+             var result = session.run(java.util.Map.of("features", input))) {
+            long[] labels = (long[]) result.get("label").orElseThrow().getValue();
+            float[][] probabilities = (float[][]) result.get("probabilities").orElseThrow().getValue();
+            assertEquals(DIGITS_HELD_OUT, labels.length);
+            for (int i = 1; i < lines.size(); i++) {
+                String[] cells = lines.get(i).split(",");
+                assertEquals(Double.parseDouble(cells[prediction]), (double) labels[i - 1], "label of row " + i);
+                for (int k = 0; k < 10; k++) {
+                    double expected = Double.parseDouble(cells[firstProbability + k]);
+                    assertEquals(expected, probabilities[i - 1][k], 1e-4 * Math.max(expected, 1e-3),
+                            "probability_" + k + " of row " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exportRefusesAnUnknownFormatAndAFolderInOneLine() throws Exception {
+        CliRunner.Result format = CliRunner.run("export", "--model", model, "--format", "pmml", "--output",
+                dir.resolve("m.pmml").toString());
+        assertEquals(1, format.code());
+        assertEquals("sparkprop: error: --format pmml: unknown export format; expected one of [onnx]",
+                format.err().strip());
+        assertTrue(Files.notExists(dir.resolve("m.pmml")));
+
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        CliRunner.Result out = CliRunner.run("export", "--model", model, "--output", folder.toString());
+        assertEquals(1, out.code());
+        assertEquals("sparkprop: error: ONNX export to " + folder + ": that is a folder; give a file name",
+                out.err().strip());
+        try (var inside = Files.list(folder)) {
+            assertEquals(0, inside.count());
+        }
+    }
+
+    @Test
     void predictWritesParquetWithAProbabilityVector() {
         Path out = dir.resolve("predictions.parquet");
         CliRunner.Result r = CliRunner.run("predict", "--model", model, "--data", digitsHeldOut,
