@@ -97,29 +97,16 @@ final class StepRDD extends RDD<GradientSum> {
         }
     }
 
-    private static final class ShardPartition implements Partition {
-        private static final long serialVersionUID = 1L;
-        private final Partition parent;
-        private final StepWeights weights;
-
-        ShardPartition(Partition parent, StepWeights weights) {
-            this.parent = parent;
-            this.weights = weights;
-        }
-
+    /** A partition of the cached blocks, with the step's weights. */
+    private record ShardPartition(Partition parent, StepWeights weights) implements Partition {
         @Override
         public int index() {
             return parent.index();
         }
 
         @Override
-        public int hashCode() {
+        public int hashCode() { // as Spark's own partitions: the index
             return parent.index();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ShardPartition p && p.parent.index() == parent.index();
         }
     }
 }

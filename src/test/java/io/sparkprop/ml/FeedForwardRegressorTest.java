@@ -10,10 +10,7 @@ import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,13 +52,8 @@ class FeedForwardRegressorTest {
     void aVectorLabelGivesOneOutputPerValue(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSupport.session();
         double[][] x = SparkTestSupport.features(400, 3, 11);
-        List<Row> rows = new java.util.ArrayList<>();
-        for (double[] r : x) {
-            rows.add(org.apache.spark.sql.RowFactory.create(Vectors.dense(r),
-                    Vectors.dense(100 + 10 * (r[0] + r[1]), 2 * r[2] - r[0])));
-        }
-        StructType schema = new StructType().add("features", new VectorUDT()).add("label", new VectorUDT());
-        Dataset<Row> data = spark.createDataFrame(rows, schema);
+        Dataset<Row> data = MlTestData.vectorLabelled(spark, x,
+                r -> new double[] {100 + 10 * (r[0] + r[1]), 2 * r[2] - r[0]});
 
         FeedForwardRegressionModel model = new FeedForwardRegressor().setHiddenLayers(16).setActivation("tanh")
                 .setStepSize(0.01).setBatchSize(32).setMaxEpochs(60).setSeed(3).fit(data);

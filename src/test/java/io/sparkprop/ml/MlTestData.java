@@ -25,6 +25,19 @@ final class MlTestData {
         return spark.read().option("header", "true").option("inferSchema", "true").csv(path(dataset));
     }
 
+    /** (features, label) rows: each row of x with the vector label that {@code label} gives it. */
+    static Dataset<Row> vectorLabelled(SparkSession spark, double[][] x,
+                                       java.util.function.Function<double[], double[]> label) {
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (double[] r : x) {
+            rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(r),
+                    org.apache.spark.ml.linalg.Vectors.dense(label.apply(r))));
+        }
+        var vector = new org.apache.spark.ml.linalg.VectorUDT();
+        return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("features", vector)
+                .add("label", vector));
+    }
+
     /** The CSV with its feature columns assembled into {@code features} and the last column as {@code label}. */
     static Dataset<Row> assembled(SparkSession spark, String dataset) {
         Dataset<Row> raw = csv(spark, dataset);

@@ -19,12 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,13 +77,8 @@ class OnnxExportTest {
     void regressionOnSeveralOutputs(@TempDir Path dir) throws Exception {
         SparkSession spark = SparkTestSupport.session();
         double[][] x = SparkTestSupport.features(300, 4, 11);
-        List<Row> data = new java.util.ArrayList<>();
-        for (double[] r : x) {
-            data.add(org.apache.spark.sql.RowFactory.create(Vectors.dense(r),
-                    Vectors.dense(100 + 10 * (r[0] + r[1]), 2 * r[2] - r[3], -r[1])));
-        }
-        StructType schema = new StructType().add("features", new VectorUDT()).add("label", new VectorUDT());
-        Dataset<Row>[] split = spark.createDataFrame(data, schema).randomSplit(new double[] {0.8, 0.2}, 2);
+        Dataset<Row>[] split = MlTestData.vectorLabelled(spark, x,
+                r -> new double[] {100 + 10 * (r[0] + r[1]), 2 * r[2] - r[3], -r[1]}).randomSplit(new double[] {0.8, 0.2}, 2);
         FeedForwardRegressionModel model = new FeedForwardRegressor().setHiddenLayers(12).setActivation("relu")
                 .setStepSize(0.01).setBatchSize(32).setMaxEpochs(5).setSeed(3).fit(split[0]);
         assertEquals(3, model.numOutputs());
