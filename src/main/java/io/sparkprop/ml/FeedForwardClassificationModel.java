@@ -5,6 +5,7 @@ import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Softmax;
 import io.sparkprop.nn.Topology;
+import java.util.Arrays;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -12,6 +13,9 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A fitted {@link FeedForwardClassifier}: adds {@code rawPrediction}, {@code probability} and
@@ -81,16 +85,59 @@ public class FeedForwardClassificationModel
 
     @Override
     public Vector predictRaw(Vector features) {
-        Topology t = network.topology;
-        if (t.loss() == Loss.QUADRATIC) {
-            return Vectors.dense(network.outputs(features));
+        if (network.topology.loss() == Loss.QUADRATIC) {
+            return raw(network.outputs(features), null, 0);
         }
-        double[] z = network.scores(features);
-        if (t.outputWidth() == 1) {
-            return Vectors.dense(-z[0], z[0]);
-        }
-        return Vectors.dense(z);
+        return raw(null, network.scores(features), 0);
     }
+
+    /** The raw scores of column c of a block's A_L and Z_L (n_L x rows): see the class comment. */
+    private Vector raw(double[] a, double[] z, int c) {
+        int nL = network.topology.outputWidth();
+        int off = c * nL;
+        if (network.topology.loss() == Loss.QUADRATIC) {
+            return Vectors.dense(Arrays.copyOfRange(a, off, off + nL));
+        }
+        if (nL == 1) {
+            return Vectors.dense(-z[off], z[off]);
+        }
+        return Vectors.dense(Arrays.copyOfRange(z, off, off + nL));
+    }
+
+    /**
+     * Spark's columns and their meaning (raw scores, probabilities, the prediction with any
+     * {@code thresholds}), computed a block of rows at a time ({@link BlockedRows}).
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType in = dataset.schema();
+        StructType withOutputs = transformSchema(in); // the new columns and their metadata
+        // In the order Spark's own transform adds them: raw scores, probabilities, prediction.
+        String[] names = {getRawPredictionCol(), getProbabilityCol(), getPredictionCol()};
+        int[] kinds = java.util.stream.IntStream.of(RAW, PROBABILITY, PREDICTION)
+                .filter(kind -> !names[kind].isEmpty()).toArray();
+        StructType out = in;
+        for (int kind : kinds) {
+            out = out.add(withOutputs.apply(names[kind]));
+        }
+        if (kinds.length == 0) {
+            return dataset.toDF(); // every output column set to "": nothing to add, as Spark's models do
+        }
+        return BlockedRows.transform(dataset, getFeaturesCol(), out, network, (a, z, c) -> {
+            Vector raw = raw(a, z, c);
+            Vector probability = raw2probabilityInPlace(raw.copy());
+            double prediction = probability2prediction(probability);
+            Object[] values = new Object[kinds.length];
+            for (int i = 0; i < kinds.length; i++) {
+                values[i] = kinds[i] == RAW ? raw : kinds[i] == PROBABILITY ? probability : (Object) prediction;
+            }
+            return values;
+        });
+    }
+
+    private static final int RAW = 0;
+    private static final int PROBABILITY = 1;
+    private static final int PREDICTION = 2;
 
     @Override
     public Vector raw2probabilityInPlace(Vector rawPrediction) {

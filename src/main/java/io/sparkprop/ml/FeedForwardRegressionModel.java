@@ -4,9 +4,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -62,15 +59,21 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
         return network.topology.outputWidth();
     }
 
-    /** With several outputs, {@code prediction} is a vector column; with one, Spark's double column. */
+    /**
+     * With several outputs, {@code prediction} is a vector column; with one, Spark's double column.
+     * Computed a block of rows at a time ({@link BlockedRows}).
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        if (numOutputs() == 1) {
-            return super.transform(dataset);
+        StructType in = dataset.schema();
+        StructType out = transformSchema(in);
+        if (out.size() == in.size()) {
+            return dataset.toDF(); // predictionCol set to "": nothing to add, as Spark's models do
         }
-        transformSchema(dataset.schema());
-        UserDefinedFunction values = functions.udf((UDF1<Vector, Vector>) this::predictValues, new VectorUDT());
-        return dataset.withColumn(getPredictionCol(), values.apply(functions.col(getFeaturesCol())));
+        int nL = numOutputs();
+        return BlockedRows.transform(dataset, getFeaturesCol(), out, network, (a, z, c) -> new Object[] {
+            nL == 1 ? (Object) network.targets.decode(a, c) : Vectors.dense(network.targets.decodeValues(a, c * nL))
+        });
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.apache.spark.ml.linalg.Vector;
 /**
  * What a fitted model is: the topology, the flat weights, the feature standardisation (if any)
  * and the target encoding. Predicts one row at a time with a per-thread buffer, since Spark
- * calls a model's predict from many task threads.
+ * calls a model's predict from many task threads; {@link BlockedRows} predicts whole partitions.
  */
 final class TrainedNetwork implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -54,30 +54,38 @@ final class TrainedNetwork implements Serializable {
 
     /** Runs one row forward in this thread's buffers, which then hold A_L and Z_L until the next row. */
     private RowBuffers forward(Vector features) {
-        if (features.size() != topology.inputWidth()) {
-            throw new IllegalArgumentException("features have " + features.size() + " values; the model takes "
-                    + topology.inputWidth());
-        }
         if (buffers == null) {
             buffers = ThreadLocal.withInitial(() -> new RowBuffers(topology));
         }
         RowBuffers b = buffers.get();
+        networkInput(features, b.row, b.x, 0);
+        b.out = b.backprop.forward(weights, b.x, 0, 1);
+        return b;
+    }
+
+    /**
+     * Writes what the first layer sees of one row, the features standardised if the model was
+     * trained so, into {@code x} at {@code xOff}; {@code row} (n_0) is scratch space.
+     */
+    void networkInput(Vector features, double[] row, double[] x, int xOff) {
+        if (features.size() != topology.inputWidth()) {
+            throw new IllegalArgumentException("features have " + features.size() + " values; the model takes "
+                    + topology.inputWidth());
+        }
         if (features instanceof DenseVector d) {
-            System.arraycopy(d.values(), 0, b.row, 0, b.row.length);
+            System.arraycopy(d.values(), 0, row, 0, row.length);
         } else {
             SparseVector s = (SparseVector) features;
-            java.util.Arrays.fill(b.row, 0.0);
+            java.util.Arrays.fill(row, 0.0);
             for (int i = 0; i < s.indices().length; i++) {
-                b.row[s.indices()[i]] = s.values()[i];
+                row[s.indices()[i]] = s.values()[i];
             }
         }
         if (standardizer != null) {
-            standardizer.apply(b.row, b.x, 0);
+            standardizer.apply(row, x, xOff);
         } else {
-            System.arraycopy(b.row, 0, b.x, 0, b.x.length);
+            System.arraycopy(row, 0, x, xOff, row.length);
         }
-        b.out = b.backprop.forward(weights, b.x, 0, 1);
-        return b;
     }
 
     /** A_L for one row (a copy). */

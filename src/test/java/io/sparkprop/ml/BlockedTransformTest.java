@@ -1,0 +1,144 @@
+package io.sparkprop.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.spark.SparkTestSupport;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code transform} runs whole blocks of rows through the network ({@link BlockedRows}); it must
+ * give what the one-row methods give (predictRaw, predictProbability, predict, predictValues), on
+ * partitions longer than a block, for every kind of output layer, with Spark's thresholds, with
+ * output columns switched off, and with sparse features.
+ */
+class BlockedTransformTest {
+    static SparkSession spark;
+    static Dataset<Row> digits;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSupport.session();
+        digits = MlTestData.assembled(spark, "digits").repartition(3).cache(); // ~600 rows a partition > 256
+    }
+
+    @Test
+    void softmaxRowsInBlocksEqualTheOneRowPath() {
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(16).setStepSize(0.01)
+                .setBatchSize(64).setMaxEpochs(2).setSeed(2).fit(digits);
+        assertSameAsOneRowPath(m, digits);
+    }
+
+    @Test
+    void quadraticCostWithThresholdsEqualsTheOneRowPath() {
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(12).setActivation("sigmoid")
+                .setLoss("quadratic").setStepSize(0.05).setBatchSize(64).setMaxEpochs(2).setSeed(5).fit(digits);
+        long before = threes(assertSameAsOneRowPath(m, digits));
+        double[] thresholds = new double[10];
+        Arrays.fill(thresholds, 1.0);
+        thresholds[3] = 0.2; // favours class 3: the prediction must come from probability / threshold
+        m.setThresholds(thresholds);
+        long after = threes(assertSameAsOneRowPath(m, digits));
+        assertTrue(after > before, "the threshold moves predictions to class 3: " + before + " -> " + after);
+    }
+
+    @Test
+    void oneSigmoidOutputWithColumnsSwitchedOffAndSparseFeatures() {
+        Dataset<Row> cancer = MlTestData.assembled(spark, "breast_cancer").repartition(2);
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(8).setActivation("tanh")
+                .setLoss("binaryCrossEntropy").setStepSize(0.01).setBatchSize(32).setMaxEpochs(3).setSeed(2)
+                .fit(cancer);
+        assertSameAsOneRowPath(m, cancer);
+
+        m.setRawPredictionCol("");
+        Dataset<Row> out = m.transform(cancer);
+        assertFalse(Arrays.asList(out.columns()).contains("rawPrediction"));
+        assertEquals(List.of("features", "label", "probability", "prediction"), Arrays.asList(out.columns()));
+
+        StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+        List<Row> sparse = cancer.collectAsList().stream()
+                .map(r -> RowFactory.create(((Vector) r.get(0)).toSparse(), ((Number) r.get(1)).doubleValue()))
+                .toList();
+        List<Row> fromSparse = m.transform(spark.createDataFrame(sparse, schema)).collectAsList();
+        List<Row> fromDense = m.transform(cancer).collectAsList();
+        for (int i = 0; i < fromDense.size(); i++) {
+            assertEquals(fromDense.get(i).getDouble(3), fromSparse.get(i).getDouble(3));
+            assertEquals(fromDense.get(i).get(2), fromSparse.get(i).get(2));
+        }
+    }
+
+    @Test
+    void regressionsOfOneAndSeveralOutputs() {
+        double[][] x = SparkTestSupport.features(700, 4, 11);
+        Dataset<Row> data = MlTestData.vectorLabelled(spark, x, r -> new double[] {3 * r[0] - r[1], r[2] * r[3]})
+                .repartition(2);
+        FeedForwardRegressionModel two = new FeedForwardRegressor().setHiddenLayers(8).setStepSize(0.01)
+                .setBatchSize(32).setMaxEpochs(2).setSeed(3).fit(data);
+        for (Row r : two.transform(data).collectAsList()) {
+            Vector expected = two.predictValues((Vector) r.get(0));
+            assertClose(expected.toArray(), ((Vector) r.get(2)).toArray());
+        }
+
+        Dataset<Row> diabetes = MlTestData.assembled(spark, "diabetes");
+        FeedForwardRegressionModel one = new FeedForwardRegressor().setHiddenLayers(6).setStepSize(0.01)
+                .setBatchSize(32).setMaxEpochs(2).setSeed(7).fit(diabetes);
+        List<Row> rows = one.transform(diabetes).collectAsList();
+        assertEquals(diabetes.count(), rows.size());
+        for (Row r : rows) {
+            assertClose(new double[] {one.predict((Vector) r.get(0))}, new double[] {r.getDouble(2)});
+        }
+    }
+
+    @Test
+    void aRowWithoutFeaturesNamesTheColumn() {
+        FeedForwardRegressionModel m = new FeedForwardRegressor().setHiddenLayers(3).setMaxEpochs(1)
+                .fit(MlTestData.assembled(spark, "diabetes"));
+        StructType schema = new StructType().add("x", new VectorUDT(), true);
+        Dataset<Row> nulls = spark.createDataFrame(List.of(RowFactory.create((Object) null)), schema);
+        Exception e = assertThrows(Exception.class, () -> m.setFeaturesCol("x").transform(nulls).collectAsList());
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        assertTrue(all.toString().contains("a row has no features: null in column 'x'"), all.toString());
+    }
+
+    private static long threes(List<Row> rows) {
+        return rows.stream().filter(r -> r.getDouble(r.fieldIndex("prediction")) == 3.0).count();
+    }
+
+    /** Every row's three columns against the one-row methods; returns the transformed rows. */
+    private static List<Row> assertSameAsOneRowPath(FeedForwardClassificationModel m, Dataset<Row> data) {
+        assertTrue(data.rdd().getNumPartitions() > 1);
+        List<Row> rows = m.transform(data).collectAsList();
+        assertEquals(data.count(), rows.size());
+        for (Row r : rows) {
+            Vector features = r.getAs("features");
+            assertClose(m.predictRaw(features).toArray(), ((Vector) r.getAs("rawPrediction")).toArray());
+            assertClose(m.predictProbability(features).toArray(), ((Vector) r.getAs("probability")).toArray());
+            assertEquals(m.predict(features), r.getDouble(r.fieldIndex("prediction")));
+        }
+        return rows;
+    }
+
+    /** Equal up to the rounding of a matrix-matrix against a matrix-vector product. */
+    private static void assertClose(double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-12 * Math.max(1, Math.abs(expected[i])));
+        }
+    }
+}
