@@ -6,6 +6,7 @@ import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Backprop;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.optim.GradientDescent;
@@ -47,6 +48,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Benchmark {
     static final String FASHION = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+    static final String FASHION_TEST = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
     static final int[] LAYERS = {784, 256, 10};
     static final double STEP_SIZE = 0.03;
 
@@ -66,7 +68,7 @@ public final class Benchmark {
             out.println("Fashion-MNIST not found at " + FASHION + " (apt-get install dataset-fashion-mnist);"
                     + " using synthetic data of the same shape");
         }
-        Dataset<Row> data = (fashion ? fashion() : syntheticFrame(spark, syntheticRows, jsc.defaultParallelism())).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> data = (fashion ? fashion(FASHION) : syntheticFrame(spark, syntheticRows, jsc.defaultParallelism())).persist(StorageLevel.MEMORY_AND_DISK());
         long rows = data.count();
         json.put("date", java.time.LocalDate.now().toString());
         json.put("data", fashion ? "fashion-mnist" : "synthetic");
@@ -91,10 +93,21 @@ public final class Benchmark {
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         json.put("loadSeconds", loadSeconds);
         out.printf(Locale.ROOT, "load into cached blocks: %.2f s%n", loadSeconds);
+        TrainingBlocks blocks32 = TrainingBlocks.prepare(data, "features", "label", null, 784, targets, null,
+                SparkTrainer.DEFAULT_BLOCK_ROWS, Precision.FLOAT32, "benchmark data");
+        long bytes64 = cachedBytes(blocks);
+        long bytes32 = cachedBytes(blocks32);
+        json.put("cachedBytesFloat64", bytes64);
+        json.put("cachedBytesFloat32", bytes32);
+        json.put("cachedBytesRatio", (double) bytes32 / bytes64);
+        out.printf(Locale.ROOT, "cached training blocks (Spark's storage info): float64 %.1f MB, float32 %.1f MB;"
+                + " ratio %.3f%n", bytes64 / 1e6, bytes32 / 1e6, (double) bytes32 / bytes64);
 
         ComputeTimer timer = new ComputeTimer(spark.sparkContext());
         try (SparkGradientSource source = new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
-                timer)) {
+                timer);
+             SparkGradientSource source32 = new SparkGradientSource(blocks32, net, SparkTrainer.DEFAULT_MAX_COLUMNS)) {
+            List<Double> ours32 = new ArrayList<>();
             List<Double> ours = new ArrayList<>();
             List<Double> oursCompute = new ArrayList<>();
             List<Double> theirs = new ArrayList<>();
@@ -107,8 +120,16 @@ public final class Benchmark {
             double[] w = w0.clone();
             GradientDescent gd = new GradientDescent();
             source.gradient(w, new Step(1, 1, 0, 1)); // warm-up: JIT, workspaces
+            source32.gradient(w, new Step(1, 1, 0, 1));
             mlp.setMaxIter(2).fit(data);
+            double[] w32 = w0.clone();
             for (int r = 1; r <= rounds; r++) {
+                for (int i = 0; i < iterations; i++) {
+                    long t0 = System.nanoTime();
+                    GradientSum sum = source32.gradient(w32, new Step(1, 1, 0, 1));
+                    gd.stepInPlace(w32, sum.meanGradientInPlace(), STEP_SIZE);
+                    ours32.add((System.nanoTime() - t0) / 1e9);
+                }
                 for (int i = 0; i < iterations; i++) {
                     timer.reset();
                     long t0 = System.nanoTime();
@@ -129,11 +150,18 @@ public final class Benchmark {
                 double roundOurs = median(ours.subList(ours.size() - iterations, ours.size()));
                 dgemmRates.add(rate);
                 dgemmShares.add(flops / roundOurs / 1e9 / rate);
-                out.printf(Locale.ROOT, "round %d: sparkprop %.3f s/iteration, Spark MLP %.3f s/iteration, dgemm %.1f"
-                        + " GFLOP/s%n", r, roundOurs, perIteration, rate);
+                out.printf(Locale.ROOT, "round %d: sparkprop float32 %.3f s/iteration, float64 %.3f s/iteration, Spark"
+                        + " MLP %.3f s/iteration, dgemm %.1f GFLOP/s%n", r,
+                        median(ours32.subList(ours32.size() - iterations, ours32.size())), roundOurs, perIteration,
+                        rate);
             }
             double oursMedian = median(ours);
             double theirsMedian = median(theirs);
+            double ours32Median = median(ours32);
+            json.put("sparkpropFloat32SecondsPerIteration", ours32Median);
+            json.put("float32Ratio", ours32Median / theirsMedian);
+            out.printf(Locale.ROOT, "full batch, float32: sparkprop %.3f s per iteration (median); ratio to Spark MLP"
+                    + " %.2f%n", ours32Median, ours32Median / theirsMedian);
             json.put("sparkpropSecondsPerIteration", oursMedian);
             json.put("sparkMlpSecondsPerIteration", theirsMedian);
             json.put("ratio", oursMedian / theirsMedian);
@@ -174,14 +202,19 @@ public final class Benchmark {
             json.put("batch1024ShareOutsideForwardBackward", median(outside));
             out.printf(Locale.ROOT, "batch 1024: %.1f ms per step (median of %d), %.0f%% outside forward/backward%n",
                     1000 * median(stepSeconds), steps, 100 * median(outside));
+
+            Dataset<Row> test = (fashion ? fashion(FASHION_TEST) : syntheticFrame(spark, Math.min(10_000, syntheticRows),
+                    jsc.defaultParallelism())).persist(StorageLevel.MEMORY_AND_DISK());
+            json.putAll(new TransformBenchmark(out).run(data, test, LAYERS, Math.max(rounds, 5)));
+            test.unpersist(false);
         } finally {
             data.unpersist(false);
         }
         return json;
     }
 
-    private Dataset<Row> fashion() {
-        Dataset<Row> raw = InputFormats.read(spark, FASHION, "idx", "label", "features", 784).frame();
+    private Dataset<Row> fashion(String images) {
+        Dataset<Row> raw = InputFormats.read(spark, images, "idx", "label", "features", 784).frame();
         double[] scale = new double[784];
         java.util.Arrays.fill(scale, 1.0 / 255);
         return new ElementwiseProduct().setScalingVec(Vectors.dense(scale)).setInputCol("features")
@@ -275,6 +308,17 @@ public final class Benchmark {
                         io.sparkprop.train.ShardWorkspace ws, GradientSum into) {
             into.sums();
         }
+    }
+
+    /** What Spark's storage info says the blocks take, in memory and on disk. */
+    static long cachedBytes(TrainingBlocks blocks) {
+        int id = blocks.rdd().id();
+        for (org.apache.spark.storage.RDDInfo info : blocks.rdd().context().getRDDStorageInfo()) {
+            if (info.id() == id) {
+                return info.memSize() + info.diskSize();
+            }
+        }
+        throw new IllegalStateException("the training blocks (RDD " + id + ") are not cached");
     }
 
     /** The name of the BLAS implementation in use (e.g. JNIBLAS, VectorBLAS, Java11BLAS). */

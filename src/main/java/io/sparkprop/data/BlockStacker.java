@@ -1,6 +1,7 @@
 package io.sparkprop.data;
 
 import io.sparkprop.nn.Block;
+import io.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class BlockStacker {
     private final TargetEncoder targets;
     private final Standardizer standardizer;
     private final int blockRows;
+    private final Precision precision;
     private final List<Block> blocks = new ArrayList<>();
     private final double[] row;
     private double[] x;
@@ -33,6 +35,15 @@ public final class BlockStacker {
 
     /** {@code standardizer} may be null (features used as they are). */
     public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows) {
+        this(inputWidth, targets, standardizer, blockRows, Precision.FLOAT64);
+    }
+
+    /**
+     * With {@link Precision#FLOAT32}, each full block's features are stored as floats, rounded
+     * after standardisation; row identities are hashed from the raw doubles either way.
+     */
+    public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows,
+                        Precision precision) {
         if (inputWidth <= 0 || blockRows <= 0) {
             throw new IllegalArgumentException("need inputWidth > 0 and blockRows > 0, got "
                     + inputWidth + ", " + blockRows);
@@ -45,6 +56,7 @@ public final class BlockStacker {
         this.targets = targets;
         this.standardizer = standardizer;
         this.blockRows = blockRows;
+        this.precision = precision;
         this.row = new double[inputWidth];
     }
 
@@ -144,10 +156,18 @@ public final class BlockStacker {
         if (filled == 0) {
             return;
         }
-        double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
         double[] fy = filled == blockRows ? y : Arrays.copyOf(y, filled * targets.width());
         long[] fk = filled == blockRows ? keys : Arrays.copyOf(keys, filled);
-        blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
+        if (precision == Precision.FLOAT32) {
+            float[] fx = new float[filled * inputWidth];
+            for (int i = 0; i < fx.length; i++) {
+                fx[i] = (float) x[i];
+            }
+            blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
+        } else {
+            double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
+            blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
+        }
         x = null;
         y = null;
         keys = null;

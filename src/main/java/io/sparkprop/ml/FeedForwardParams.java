@@ -6,6 +6,7 @@ import static io.sparkprop.ml.ParamSpec.inRange;
 import static io.sparkprop.train.TrainingConfig.DEFAULTS;
 
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.Optimizers;
 import io.sparkprop.train.TrainingConfig;
@@ -94,6 +95,10 @@ public interface FeedForwardParams extends Params {
             + " a commit marker is written last); the newest 3 are kept; unset = no checkpoints");
     ParamSpec<IntParam> CHECKPOINT_INTERVAL = ParamSpec.ints("checkpointInterval",
             "epochs between checkpoints (>= 1)", 1, atLeast(1.0));
+    ParamSpec<Param<String>> PRECISION = ParamSpec.choice("precision", "number type of the cached features and"
+            + " of the executors' arithmetic: float64 (exact, Spark ML's convention) or float32 (half the cached"
+            + " memory, sgemm instead of dgemm; gradient sums, weights and optimizer state stay float64)",
+            Precision.FLOAT64.paramName(), Precision.FLOAT32.paramName());
     ParamSpec<Param<Vector>> INITIAL_WEIGHTS = ParamSpec.optionalVector("initialWeights",
             "starting weights in the flat layout (per layer: W column-major, then b); unset = from the seed");
 
@@ -101,7 +106,7 @@ public interface FeedForwardParams extends Params {
     List<ParamSpec<?>> ALL = List.of(HIDDEN_LAYERS, ACTIVATION, LOSS, OPTIMIZER, STEP_SIZE, BATCH_SIZE, MAX_EPOCHS,
             SEED, STANDARDIZE, MOMENTUM, NESTEROV, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, REG_PARAM, SCHEDULE,
             DECAY_RATE, DECAY_EPOCHS, WARMUP_EPOCHS, VALIDATION_FRACTION, VALIDATION_INDICATOR_COL,
-            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, INITIAL_WEIGHTS);
+            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, PRECISION, INITIAL_WEIGHTS);
 
     /** The Param objects of this instance (an implementation detail; use the accessors below). */
     FeedForwardParamSet paramSet();
@@ -322,6 +327,14 @@ public interface FeedForwardParams extends Params {
         return (Integer) getOrDefault(checkpointInterval());
     }
 
+    default Param<String> precision() {
+        return paramSet().get(PRECISION);
+    }
+
+    default String getPrecision() {
+        return getOrDefault(precision());
+    }
+
     default Param<Vector> initialWeights() {
         return paramSet().get(INITIAL_WEIGHTS);
     }
@@ -460,6 +473,10 @@ public interface FeedForwardParams extends Params {
 
         default T setCheckpointInterval(int value) {
             return with(checkpointInterval(), value);
+        }
+
+        default T setPrecision(String value) {
+            return with(precision(), value);
         }
 
         default T setInitialWeights(Vector value) {

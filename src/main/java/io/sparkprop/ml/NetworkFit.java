@@ -9,6 +9,7 @@ import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.HadoopFileStore;
 import io.sparkprop.spark.RowSplits;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.TrainingListener;
@@ -107,7 +108,7 @@ final class NetworkFit {
         }
 
         SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
-                .columns(featuresCol, labelCol).idCol(idCol);
+                .columns(featuresCol, labelCol).idCol(idCol).precision(Precision.fromParam(p.getPrecision()));
         if (p.getCheckpointDir() != null) {
             trainer.checkpoints(new CheckpointStore(new HadoopFileStore(p.getCheckpointDir(),
                     data.sparkSession().sparkContext().hadoopConfiguration()), 3),

@@ -91,6 +91,57 @@ public enum Activation {
     /** delta[i] *= g'(z_i), with g' read from a_i = g(z_i); {@code len} consecutive values. */
     abstract void derivativeTimesInPlace(double[] delta, int dOff, double[] a, int aOff, int len);
 
+    /** {@link #forwardInPlace} on floats, for the hidden layers of float32 training: {@code len} values. */
+    void forwardInPlace(float[] z, int off, int len) {
+        switch (this) {
+            case SIGMOID -> {
+                for (int i = off, end = off + len; i < end; i++) {
+                    z[i] = (float) sigmoid(z[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = off, end = off + len; i < end; i++) {
+                    z[i] = (float) Math.tanh(z[i]);
+                }
+            }
+            case RELU -> {
+                for (int i = off, end = off + len; i < end; i++) {
+                    z[i] = Math.max(z[i], 0f);
+                }
+            }
+            case IDENTITY -> {
+                // A = Z
+            }
+            default -> throw new UnsupportedOperationException(this + " is not a hidden layer's unit");
+        }
+    }
+
+    /** {@link #derivativeTimesInPlace} on floats: delta[i] *= g'(z_i), g' read from a_i, {@code len} values from 0. */
+    void derivativeTimesInPlace(float[] delta, float[] a, int len) {
+        switch (this) {
+            case SIGMOID -> {
+                for (int i = 0; i < len; i++) {
+                    delta[i] *= a[i] * (1f - a[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < len; i++) {
+                    delta[i] *= 1f - a[i] * a[i];
+                }
+            }
+            case RELU -> {
+                // a = max(z, 0) >= 0, so signum(a) is 1 where the unit is on and 0 where it is off: no branch.
+                for (int i = 0; i < len; i++) {
+                    delta[i] *= Math.signum(a[i]);
+                }
+            }
+            case IDENTITY -> {
+                // g' = 1
+            }
+            default -> throw new UnsupportedOperationException(this + " is not a hidden layer's unit");
+        }
+    }
+
     /** Whether this may be a hidden layer's activation. */
     public boolean isHidden() {
         return this == SIGMOID || this == TANH || this == RELU;

@@ -2,6 +2,7 @@ package io.sparkprop.spark;
 
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.Step;
@@ -33,6 +34,7 @@ public final class SparkTrainer {
     private String labelCol = "label";
     private String idCol;
     private int blockRows = DEFAULT_BLOCK_ROWS;
+    private Precision precision = Precision.FLOAT64;
     private int maxColumns = DEFAULT_MAX_COLUMNS;
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
@@ -71,6 +73,12 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** The number type of the cached features and of the executors' arithmetic; float64 unless set. */
+    public SparkTrainer precision(Precision p) {
+        this.precision = java.util.Objects.requireNonNull(p);
+        return this;
+    }
+
     /** Checkpoints every {@code interval} epochs into {@code store}; with {@code resume}, continues from the newest. */
     public SparkTrainer checkpoints(CheckpointStore store, int interval, boolean resumeFromNewest) {
         this.checkpoints = store;
@@ -90,11 +98,11 @@ public final class SparkTrainer {
         try {
             sc.setJobDescription("sparkprop: caching training rows");
             trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, idCol, topology.inputWidth(), targets,
-                    standardizer, blockRows, "training data");
+                    standardizer, blockRows, precision, "training data");
             if (validation != null) {
                 sc.setJobDescription("sparkprop: caching validation rows");
-                validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, topology.inputWidth(),
-                        targets, standardizer, blockRows, "validation data");
+                validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null,
+                        topology.inputWidth(), targets, standardizer, blockRows, precision, "validation data");
             }
             SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
             SparkGradientSource check = validationBlocks == null ? null

@@ -6,6 +6,7 @@ import io.sparkprop.data.RowIdentity;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Block;
+import io.sparkprop.nn.Precision;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -47,16 +48,18 @@ public final class TrainingBlocks implements AutoCloseable {
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, int inputWidth,
                                          TargetEncoder targets, Standardizer standardizer, int blockRows,
                                          String what) {
-        return prepare(data, featuresCol, labelCol, null, inputWidth, targets, standardizer, blockRows, what);
+        return prepare(data, featuresCol, labelCol, null, inputWidth, targets, standardizer, blockRows,
+                Precision.FLOAT64, what);
     }
 
     /**
      * As above; with {@code idCol} set, each row is known by (a hash of) its id rather than by its
-     * content, which decides the step of an epoch it belongs to.
+     * content, which decides the step of an epoch it belongs to; the features are cached in
+     * {@code precision}.
      */
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, String idCol,
                                          int inputWidth, TargetEncoder targets, Standardizer standardizer,
-                                         int blockRows, String what) {
+                                         int blockRows, Precision precision, String what) {
         if (idCol != null && !Arrays.asList(data.columns()).contains(idCol)) {
             throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
                     + Arrays.toString(data.columns()));
@@ -64,7 +67,7 @@ public final class TrainingBlocks implements AutoCloseable {
         Dataset<Row> selected = selectColumns(idCol == null ? data : data.withColumn(ID, functions.col(idCol)),
                 featuresCol, labelCol, what);
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
-                (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows), true);
+                (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows, precision), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Long> counts = blocks.mapPartitions(it -> {
@@ -126,8 +129,8 @@ public final class TrainingBlocks implements AutoCloseable {
     }
 
     private static Iterator<Block> stack(int partition, Iterator<Row> rows, int inputWidth, TargetEncoder targets,
-                                         Standardizer standardizer, int blockRows) {
-        BlockStacker stacker = new BlockStacker(inputWidth, targets, standardizer, blockRows);
+                                         Standardizer standardizer, int blockRows, Precision precision) {
+        BlockStacker stacker = new BlockStacker(inputWidth, targets, standardizer, blockRows, precision);
         long index = 0;
         while (rows.hasNext()) {
             Row row = rows.next();

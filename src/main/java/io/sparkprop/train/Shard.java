@@ -3,6 +3,7 @@ package io.sparkprop.train;
 import io.sparkprop.data.RowIdentity;
 import io.sparkprop.nn.Block;
 import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Precision;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class Shard {
         this.blocks = List.copyOf(blocks);
         long rows = 0;
         for (Block b : blocks) {
+            if (b.precision() != blocks.get(0).precision()) {
+                throw new IllegalArgumentException("a partition holds both float32 and float64 blocks");
+            }
             rows += b.size();
         }
         if (rows > Integer.MAX_VALUE) {
@@ -61,9 +65,15 @@ public final class Shard {
         if (rowCount == 0) {
             return;
         }
+        boolean floats = blocks.get(0).precision() == Precision.FLOAT32;
+        float[] w32 = floats ? ws.floatWeights(w) : null;
         if (step.isFullPass()) {
             for (Block b : blocks) {
-                ws.backprop.accumulate(w, b, into);
+                if (floats) {
+                    ws.floatBackprop().accumulate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into);
+                } else {
+                    ws.backprop().accumulate(w, b, into);
+                }
             }
             return;
         }
@@ -72,29 +82,46 @@ public final class Shard {
         long next = (long) (step.index() + 1) << 32;
         int n0 = ws.topology().inputWidth();
         int nL = ws.topology().outputWidth();
+        Object gatherX = floats ? ws.floatGatherX() : ws.gatherX();
+        double[] gatherY = ws.gatherY();
         int cols = 0;
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
+            Object x = floats ? b.floatFeatures() : b.features();
             long[] sorted = order[bi];
             for (int k = lowerBound(sorted, first), end = lowerBound(sorted, next); k < end; k++) {
                 int col = (int) sorted[k]; // the low 32 bits: the column in the block
-                System.arraycopy(b.features(), col * n0, ws.gatherX, cols * n0, n0);
-                System.arraycopy(b.targets(), col * nL, ws.gatherY, cols * nL, nL);
+                System.arraycopy(x, col * n0, gatherX, cols * n0, n0);
+                System.arraycopy(b.targets(), col * nL, gatherY, cols * nL, nL);
                 if (++cols == ws.maxColumns()) {
-                    ws.backprop.accumulate(w, ws.gatherX, 0, ws.gatherY, 0, cols, into);
+                    accumulateGathered(w, w32, ws, cols, into);
                     cols = 0;
                 }
             }
         }
         if (cols > 0) {
-            ws.backprop.accumulate(w, ws.gatherX, 0, ws.gatherY, 0, cols, into);
+            accumulateGathered(w, w32, ws, cols, into);
+        }
+    }
+
+    /** Backprop over the first {@code cols} gathered rows, in float when {@code w32} (w as floats) is given. */
+    private static void accumulateGathered(double[] w, float[] w32, ShardWorkspace ws, int cols, GradientSum into) {
+        if (w32 != null) {
+            ws.floatBackprop().accumulate(w32, ws.floatGatherX(), 0, ws.gatherY(), 0, cols, into);
+        } else {
+            ws.backprop().accumulate(w, ws.gatherX(), 0, ws.gatherY(), 0, cols, into);
         }
     }
 
     /** Adds the loss, count and correct count of every row (no gradient) into {@code into}. */
     public void evaluate(double[] w, ShardWorkspace ws, GradientSum into) {
+        float[] w32 = !blocks.isEmpty() && blocks.get(0).precision() == Precision.FLOAT32 ? ws.floatWeights(w) : null;
         for (Block b : blocks) {
-            ws.backprop.evaluate(w, b.features(), 0, b.targets(), 0, b.size(), into);
+            if (w32 != null) {
+                ws.floatBackprop().evaluate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into);
+            } else {
+                ws.backprop().evaluate(w, b.features(), 0, b.targets(), 0, b.size(), into);
+            }
         }
     }
 
@@ -124,6 +151,9 @@ public final class Shard {
 
     /** For blocks built without row keys: their stored columns stand for the rows. */
     private static long[] contentKeys(Block b) {
+        if (b.features() == null) {
+            throw new IllegalArgumentException("a float32 block needs its row keys (BlockStacker stores them)");
+        }
         int n0 = b.inputWidth();
         int nL = b.targetWidth();
         long[] keys = new long[b.size()];

@@ -23,9 +23,13 @@ class BenchmarkSmokeTest {
         assertEquals(300, m.get("rows").asInt());
         for (String key : new String[] {"sparkpropSecondsPerIteration", "sparkMlpSecondsPerIteration", "ratio",
             "dgemmGflops", "shareOfDgemm", "batch1024ShareOutsideForwardBackward", "loadSeconds",
-            "sparkJobFloorSeconds"}) {
+            "sparkJobFloorSeconds", "sparkpropFloat32SecondsPerIteration", "float32Ratio", "transformRatio"}) {
             assertTrue(m.has(key), key);
         }
+        // Not timings: what float32 caches, and that transform in blocks predicts what Spark's MLP does.
+        double memory = m.get("cachedBytesRatio").asDouble();
+        assertTrue(memory > 0.4 && memory <= 0.55, "float32 blocks against float64: " + memory);
+        assertTrue(m.get("transformLargestProbabilityDifference").asDouble() < 1e-12, r.out());
         assertTrue(r.out().contains("sparkprop") && r.out().contains("Spark MLP"), r.out());
     }
 }

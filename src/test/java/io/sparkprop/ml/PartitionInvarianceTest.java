@@ -96,6 +96,34 @@ class PartitionInvarianceTest {
         }
     }
 
+    /**
+     * float32 keeps the guarantees: bitwise the same on a fixed partitioning, the same rows per
+     * step on any, and weights that differ across partitionings by float's rounding (sums added in
+     * another order, then amplified over 4 epochs of Adam), not by a different fit.
+     */
+    @Test
+    void float32IsBitwiseReproducibleOnAFixedPartitioningAndCloseOnAnother() {
+        Dataset<Row> three = frame(digits, SCHEMA, 3).cache();
+        try {
+            FeedForwardClassificationModel a = adam().setPrecision("float32").fit(three);
+            double[] b = adam().setPrecision("float32").fit(three).weights().toArray();
+            assertArrayEquals(a.weights().toArray(), b, 0.0);
+
+            FeedForwardClassificationModel seven = adam().setPrecision("float32").fit(frame(digits, SCHEMA, 7));
+            double diff = relativeDifference(seven.weights().toArray(), b);
+            assertTrue(diff <= 1e-3, "7 against 3 partitions: weights differ by " + diff + " relative");
+            double[] f64 = adam().fit(three).weights().toArray();
+            double fromFloat64 = relativeDifference(f64, b);
+            assertTrue(fromFloat64 > 0 && fromFloat64 <= 1e-3, "float32 against float64: " + fromFloat64);
+            for (int e = 0; e < 4; e++) {
+                assertEquals(a.summary().epochs().get(e).samples(), seven.summary().epochs().get(e).samples());
+            }
+            assertTrue(a.summary().epochs().get(3).validationMetric() > 0.85, "it learns");
+        } finally {
+            three.unpersist();
+        }
+    }
+
     @Test
     void heldOutRowsAreTheSameSetOnAnyPartitionCount() {
         Set<Long> reference = null;

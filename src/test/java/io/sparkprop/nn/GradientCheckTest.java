@@ -60,10 +60,22 @@ class GradientCheckTest {
      * there the plain central difference with a small step does.
      */
     static double maxRelativeError(Topology t, double[] w, double[] x, double[] y, int samples, double[] analytic) {
+        double[] numeric = numericGradient(t, w, x, y, samples);
+        double worst = 0;
+        for (int i = 0; i < w.length; i++) {
+            double err = Math.abs(analytic[i] - numeric[i])
+                    / Math.max(Math.abs(analytic[i]) + Math.abs(numeric[i]), 1e-6);
+            worst = Math.max(worst, err);
+        }
+        return worst;
+    }
+
+    /** The gradient of the loss sum by finite differences in double, as {@link #maxRelativeError} describes. */
+    static double[] numericGradient(Topology t, double[] w, double[] x, double[] y, int samples) {
         Backprop bp = new Backprop(t, samples);
         boolean kinked = t.activation(1) == Activation.RELU;
         double h = kinked ? 1e-5 : 1e-3;
-        double worst = 0;
+        double[] gradient = new double[w.length];
         for (int i = 0; i < w.length; i++) {
             double saved = w[i];
             double numeric;
@@ -77,10 +89,9 @@ class GradientCheckTest {
                         + lossAt(bp, w, i, saved - 2 * h, x, y, samples)) / (12 * h);
             }
             w[i] = saved;
-            double err = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), 1e-6);
-            worst = Math.max(worst, err);
+            gradient[i] = numeric;
         }
-        return worst;
+        return gradient;
     }
 
     private static double lossAt(Backprop bp, double[] w, int i, double value, double[] x, double[] y, int samples) {

@@ -11,6 +11,7 @@ import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Block;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.HadoopFileStore;
@@ -23,7 +24,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Checkpoints written and read through Hadoop's FileSystem API, on a plain local path and on a file:// URI. */
 class CheckpointTest {
@@ -65,10 +66,10 @@ class CheckpointTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"gd", "momentum", "adam", "lamb"})
-    void aResumedRunEndsWithBitwiseTheSameWeights(String optimizer, @TempDir Path dir) {
-        List<Block> data = TrainerTest.blocks(150, 1, false);
-        List<Block> validation = TrainerTest.blocks(50, 2, false);
+    @CsvSource({"gd,FLOAT64", "momentum,FLOAT64", "adam,FLOAT64", "lamb,FLOAT64", "adam,FLOAT32", "lamb,FLOAT32"})
+    void aResumedRunEndsWithBitwiseTheSameWeights(String optimizer, Precision precision, @TempDir Path dir) {
+        List<Block> data = TrainerTest.blocks(150, 1, false, precision);
+        List<Block> validation = TrainerTest.blocks(50, 2, false, precision);
         double[] w0 = WeightInit.initialWeights(NET, 4);
         TrainingConfig c = config(optimizer).withEarlyStoppingPatience(10);
         TrainingResult straight = new Trainer(NET, c).train(new LocalGradientSource(NET, data),

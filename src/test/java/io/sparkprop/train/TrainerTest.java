@@ -23,8 +23,12 @@ class TrainerTest {
             Loss.CROSS_ENTROPY);
 
     static List<Block> blocks(int rows, long seed, boolean flipLabels) {
+        return blocks(rows, seed, flipLabels, io.sparkprop.nn.Precision.FLOAT64);
+    }
+
+    static List<Block> blocks(int rows, long seed, boolean flipLabels, io.sparkprop.nn.Precision precision) {
         SplittableRandom r = new SplittableRandom(seed);
-        BlockStacker s = new BlockStacker(3, TargetEncoder.classes(2, Loss.CROSS_ENTROPY), null, 16);
+        BlockStacker s = new BlockStacker(3, TargetEncoder.classes(2, Loss.CROSS_ENTROPY), null, 16, precision);
         for (int i = 0; i < rows; i++) {
             double[] x = {r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)};
             int label = x[0] + x[1] > 0 ? 1 : 0;

@@ -1,0 +1,191 @@
+package io.sparkprop.nn;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * {@link Backprop}'s passes in float32, where the work is: X, A_l and dZ_l of the hidden layers
+ * are floats and every matrix product is an sgemm (about twice dgemm's rate, half its bytes).
+ *
+ * <p>Doubles where precision is cheap to keep: Z_L comes back to double, and the output unit,
+ * the loss and dZ_L are computed there by the float64 code ({@link Loss}, {@link Activation});
+ * they are n_L x B, a sliver of the work. Each layer's S_W += dZ_l A_{l-1}^T is an sgemm of one
+ * chunk into a float scratch, added into the double sums, so the sums over chunks, blocks and
+ * partitions are double. The weights are a float copy of the driver's doubles.
+ *
+ * <p>One instance per task, buffers for up to {@code maxColumns} samples, reused; not
+ * thread-safe. Notation of DESIGN.md: samples are columns, Z_l = W_l A_{l-1} + b_l.
+ */
+public final class FloatBackprop {
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    private final Topology topology;
+    private final int maxColumns;
+    private final float[][] a;     // a[l]: A_l (n_l x maxColumns), l = 1..L-1; a[L]: Z_L as computed in float
+    private final float[][] dz;    // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
+    private final double[] zOut;   // Z_L (n_L x maxColumns), in double
+    private final double[] aOut;   // A_L = g_L(Z_L), in double
+    private final double[] dzOut;  // dZ_L, in double, before it goes down as float
+    private final float[] scratch; // one layer's dZ_l A_{l-1}^T for one chunk (n_l x n_{l-1})
+
+    public FloatBackprop(Topology topology, int maxColumns) {
+        if (maxColumns <= 0) {
+            throw new IllegalArgumentException("maxColumns must be positive, got " + maxColumns);
+        }
+        this.topology = topology;
+        this.maxColumns = maxColumns;
+        int layers = topology.layerCount();
+        this.a = new float[layers + 1][];
+        this.dz = new float[layers + 1][];
+        int largest = 0;
+        for (int l = 1; l <= layers; l++) {
+            a[l] = new float[topology.width(l) * maxColumns];
+            dz[l] = new float[topology.width(l) * maxColumns];
+            largest = Math.max(largest, topology.width(l) * topology.width(l - 1));
+        }
+        int outputs = topology.outputWidth() * maxColumns;
+        this.zOut = new double[outputs];
+        this.aOut = new double[outputs];
+        this.dzOut = new double[outputs];
+        this.scratch = new float[largest];
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public int maxColumns() {
+        return maxColumns;
+    }
+
+    /** The weights in float, in the {@link Topology} layout. */
+    public static float[] toFloat(double[] w) {
+        float[] f = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            f[i] = (float) w[i];
+        }
+        return f;
+    }
+
+    /**
+     * Runs the forward pass on {@code cols <= maxColumns} samples of X at {@code xOff} and returns
+     * the buffer holding A_L in double (n_L x cols, from offset 0), reused by the next call.
+     */
+    public double[] forward(float[] w, float[] x, int xOff, int cols) {
+        if (cols < 0 || cols > maxColumns) {
+            throw new IllegalArgumentException("cannot run " + cols + " samples through buffers for " + maxColumns);
+        }
+        int layers = topology.layerCount();
+        for (int l = 1; l <= layers && cols > 0; l++) {
+            float[] in = l == 1 ? x : a[l - 1];
+            denseForward(w, l, in, l == 1 ? xOff : 0, a[l], cols);
+            if (l < layers) {
+                topology.activation(l).forwardInPlace(a[l], 0, topology.width(l) * cols);
+            }
+        }
+        int len = topology.outputWidth() * cols;
+        for (int i = 0; i < len; i++) {
+            zOut[i] = a[layers][i];
+        }
+        System.arraycopy(zOut, 0, aOut, 0, len);
+        topology.outputActivation().forwardInPlace(aOut, 0, topology.outputWidth(), cols);
+        return aOut;
+    }
+
+    /** Z_L in double (n_L x cols, from offset 0) of the last {@link #forward}. */
+    public double[] outputScores() {
+        return zOut;
+    }
+
+    /**
+     * Adds the gradient sums of the loss over {@code cols} samples (X at xOff, Y at yOff) into
+     * {@code into}, with their loss sum, count and correct count; maxColumns at a time.
+     */
+    public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int n0 = topology.inputWidth();
+        int nL = topology.outputWidth();
+        for (int start = 0; start < cols; start += maxColumns) {
+            int chunk = Math.min(maxColumns, cols - start);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into);
+        }
+    }
+
+    /** Adds only the loss sum, count and correct count of {@code cols} samples into {@code into}. */
+    public void evaluate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int n0 = topology.inputWidth();
+        int nL = topology.outputWidth();
+        for (int start = 0; start < cols; start += maxColumns) {
+            int chunk = Math.min(maxColumns, cols - start);
+            int yAt = yOff + start * nL;
+            double[] out = forward(w, x, xOff + start * n0, chunk);
+            into.addStatistics(topology.loss().sum(zOut, out, 0, y, yAt, nL, chunk), chunk,
+                    topology.countCorrect(out, 0, y, yAt, chunk));
+        }
+    }
+
+    private void accumulateChunk(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        int layers = topology.layerCount();
+        int nL = topology.outputWidth();
+        double[] out = forward(w, x, xOff, cols);
+        Loss loss = topology.loss();
+        into.addStatistics(loss.sum(zOut, out, 0, y, yOff, nL, cols), cols, topology.countCorrect(out, 0, y, yOff, cols));
+
+        loss.deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dzOut, 0, nL * cols);
+        for (int i = 0, len = nL * cols; i < len; i++) {
+            dz[layers][i] = (float) dzOut[i];
+        }
+        double[] sums = into.sums();
+        for (int l = layers; l >= 1; l--) {
+            float[] in = l == 1 ? x : a[l - 1];
+            denseBackward(w, l, in, l == 1 ? xOff : 0, dz[l], l == 1 ? null : dz[l - 1], sums, cols);
+            if (l > 1) {
+                topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], a[l - 1], topology.width(l - 1) * cols);
+            }
+        }
+    }
+
+    /**
+     * Z_l = W_l A_{l-1} + b_l.
+     * W_l: (n_l x n_{l-1}) at weightOffset(l); in: A_{l-1} (n_{l-1} x cols); out: Z_l (n_l x cols).
+     */
+    private void denseForward(float[] w, int l, float[] in, int inOff, float[] out, int cols) {
+        int nOut = topology.width(l);
+        int nIn = topology.width(l - 1);
+        int bOff = topology.biasOffset(l);
+        for (int c = 0; c < cols; c++) {
+            System.arraycopy(w, bOff, out, c * nOut, nOut);
+        }
+        BLAS_INSTANCE.sgemm("N", "N", nOut, cols, nIn,
+                1f, w, topology.weightOffset(l), nOut, in, inOff, nIn,
+                1f, out, 0, nOut);
+    }
+
+    /**
+     * The backward of {@link #denseForward}, given dZ_l (n_l x cols): S_W_l += dZ_l A_{l-1}^T
+     * (float product, double sum); S_b_l += row sums of dZ_l; dA_{l-1} = W_l^T dZ_l
+     * (n_{l-1} x cols) into dPrev unless it is null (l = 1).
+     */
+    private void denseBackward(float[] w, int l, float[] in, int inOff, float[] dzl, float[] dPrev,
+                               double[] sums, int cols) {
+        int nOut = topology.width(l);
+        int nIn = topology.width(l - 1);
+        int wOff = topology.weightOffset(l);
+        BLAS_INSTANCE.sgemm("N", "T", nOut, nIn, cols,
+                1f, dzl, 0, nOut, in, inOff, nIn,
+                0f, scratch, 0, nOut);
+        for (int i = 0, len = nOut * nIn; i < len; i++) {
+            sums[wOff + i] += scratch[i];
+        }
+        int bOff = topology.biasOffset(l);
+        for (int c = 0; c < cols; c++) {
+            int base = c * nOut;
+            for (int j = 0; j < nOut; j++) {
+                sums[bOff + j] += dzl[base + j];
+            }
+        }
+        if (dPrev != null) {
+            BLAS_INSTANCE.sgemm("T", "N", nIn, cols, nOut,
+                    1f, w, wOff, nOut, dzl, 0, nOut,
+                    0f, dPrev, 0, nIn);
+        }
+    }
+}
