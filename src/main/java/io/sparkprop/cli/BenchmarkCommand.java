@@ -47,7 +47,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     int batchSteps;
 
     @Option(names = "--output", paramLabel = "FILE",
-            description = "where the JSON goes; default: reports/benchmark.json, with --scaling reports/scaling.json")
+            description = "where the JSON goes; default: reports/benchmark.json, with --scaling reports/scaling.json,"
+                    + " with --recipe reports/recipe.json")
     Path output;
 
     @Option(names = "--scaling",
@@ -78,6 +79,21 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "with --scaling: that network's latency, ms; default: ${DEFAULT-VALUE}")
     double latencyMs;
 
+    @Option(names = "--recipe", paramLabel = "FILE",
+            description = "instead: time to test accuracy of a classification job's conf file (training seconds,"
+                    + " test scoring excluded, until data.test's accuracy first reaches --target), e.g."
+                    + " conf/fashion-mnist.properties; src/bench/fashion_pytorch.py is PyTorch's side")
+    Path recipe;
+
+    @Option(names = "--compare", paramLabel = "KEY=V1,V2,...",
+            description = "with --recipe: one run per value of KEY, interleaved over --rounds; e.g."
+                    + " precision=float32,float64")
+    String compare;
+
+    @Option(names = "--target", paramLabel = "ACCURACY", defaultValue = "0.88",
+            description = "with --recipe: the test accuracy to time; default: ${DEFAULT-VALUE}")
+    double target;
+
     @Override
     public Integer call() throws Exception {
         if (iterations < 1 || rounds < 1 || rows < 10 || batchSteps < 1) {
@@ -94,9 +110,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> result;
-        Path output = this.output != null ? this.output
-                : Path.of(scaling ? "reports/scaling.json" : "reports/benchmark.json");
-        if (scaling) {
+        Path output = this.output != null ? this.output : Path.of(recipe != null ? "reports/recipe.json"
+                : scaling ? "reports/scaling.json" : "reports/benchmark.json");
+        if (recipe != null) {
+            result = new RecipeBenchmark(out).run(Sessions.get("sparkprop recipe benchmark"), recipe, variants(),
+                    rounds, target);
+        } else if (scaling) {
             result = new ScalingBenchmark(master -> Sessions.get("sparkprop scaling benchmark", master), out)
                     .run(scalingMasters(), steps, bandwidthGbit, latencyMs, driverMsPerExecutor);
         } else {
@@ -111,6 +130,22 @@ final class BenchmarkCommand implements Callable<Integer> {
         Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         out.println("JSON: " + output);
         return 0;
+    }
+
+    /** The --compare values as override lists; one empty list (the file as it is) without it. */
+    private List<List<String>> variants() {
+        if (compare == null) {
+            return List.of(List.of());
+        }
+        int eq = compare.indexOf('=');
+        if (eq <= 0 || eq == compare.length() - 1) {
+            throw new io.sparkprop.data.InputException("--compare must be KEY=V1,V2,..., got '" + compare + "'");
+        }
+        List<List<String>> variants = new ArrayList<>();
+        for (String value : compare.substring(eq + 1).split(",")) {
+            variants.add(List.of(compare.substring(0, eq) + "=" + value.trim()));
+        }
+        return variants;
     }
 
     /**

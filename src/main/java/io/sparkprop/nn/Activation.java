@@ -94,11 +94,7 @@ public enum Activation {
     /** {@link #forwardInPlace} on floats, for the hidden layers of float32 training: {@code len} values. */
     void forwardInPlace(float[] z, int off, int len) {
         switch (this) {
-            case SIGMOID -> {
-                for (int i = off, end = off + len; i < end; i++) {
-                    z[i] = (float) sigmoid(z[i]);
-                }
-            }
+            case SIGMOID -> SigmoidKernel.applyInPlace(z, off, off + len);
             case TANH -> {
                 for (int i = off, end = off + len; i < end; i++) {
                     z[i] = (float) Math.tanh(z[i]);

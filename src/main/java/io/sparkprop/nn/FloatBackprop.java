@@ -8,9 +8,10 @@ import dev.ludovic.netlib.blas.BLAS;
  *
  * <p>Doubles where precision is cheap to keep: Z_L comes back to double, and the output unit,
  * the loss and dZ_L are computed there by the float64 code ({@link Loss}, {@link Activation});
- * they are n_L x B, a sliver of the work. Each layer's S_W += dZ_l A_{l-1}^T is an sgemm of one
- * chunk into a float scratch, added into the double sums, so the sums over chunks, blocks and
- * partitions are double. The weights are a float copy of the driver's doubles.
+ * they are n_L x B, a sliver of the work. One call's sums (S_W += dZ_l A_{l-1}^T by sgemm, S_b)
+ * run in float over its chunks (a shard calls once per block, or per gathered batch), then go into the double
+ * sums: across blocks and partitions the sums are double. The weights are a float copy of the
+ * driver's doubles.
  *
  * <p>One instance per task, buffers for up to {@code maxColumns} samples, reused; not
  * thread-safe. Notation of DESIGN.md: samples are columns, Z_l = W_l A_{l-1} + b_l.
@@ -25,7 +26,7 @@ public final class FloatBackprop {
     private final double[] zOut;   // Z_L (n_L x maxColumns), in double
     private final double[] aOut;   // A_L = g_L(Z_L), in double
     private final double[] dzOut;  // dZ_L, in double, before it goes down as float
-    private final float[] scratch; // one layer's dZ_l A_{l-1}^T for one chunk (n_l x n_{l-1})
+    private final float[] partial; // one call's gradient sums, in the flat parameter layout
 
     public FloatBackprop(Topology topology, int maxColumns) {
         if (maxColumns <= 0) {
@@ -36,17 +37,15 @@ public final class FloatBackprop {
         int layers = topology.layerCount();
         this.a = new float[layers + 1][];
         this.dz = new float[layers + 1][];
-        int largest = 0;
         for (int l = 1; l <= layers; l++) {
             a[l] = new float[topology.width(l) * maxColumns];
             dz[l] = new float[topology.width(l) * maxColumns];
-            largest = Math.max(largest, topology.width(l) * topology.width(l - 1));
         }
         int outputs = topology.outputWidth() * maxColumns;
         this.zOut = new double[outputs];
         this.aOut = new double[outputs];
         this.dzOut = new double[outputs];
-        this.scratch = new float[largest];
+        this.partial = new float[topology.parameterCount()];
     }
 
     public Topology topology() {
@@ -103,9 +102,14 @@ public final class FloatBackprop {
     public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
+        java.util.Arrays.fill(partial, 0f);
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
             accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into);
+        }
+        double[] sums = into.sums();
+        for (int i = 0; i < partial.length; i++) {
+            sums[i] += partial[i];
         }
     }
 
@@ -133,10 +137,9 @@ public final class FloatBackprop {
         for (int i = 0, len = nL * cols; i < len; i++) {
             dz[layers][i] = (float) dzOut[i];
         }
-        double[] sums = into.sums();
         for (int l = layers; l >= 1; l--) {
             float[] in = l == 1 ? x : a[l - 1];
-            denseBackward(w, l, in, l == 1 ? xOff : 0, dz[l], l == 1 ? null : dz[l - 1], sums, cols);
+            denseBackward(w, l, in, l == 1 ? xOff : 0, dz[l], l == 1 ? null : dz[l - 1], cols);
             if (l > 1) {
                 topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], a[l - 1], topology.width(l - 1) * cols);
             }
@@ -161,25 +164,21 @@ public final class FloatBackprop {
 
     /**
      * The backward of {@link #denseForward}, given dZ_l (n_l x cols): S_W_l += dZ_l A_{l-1}^T
-     * (float product, double sum); S_b_l += row sums of dZ_l; dA_{l-1} = W_l^T dZ_l
-     * (n_{l-1} x cols) into dPrev unless it is null (l = 1).
+     * (n_l x n_{l-1}) and S_b_l += row sums of dZ_l, into this call's float partial sums;
+     * dA_{l-1} = W_l^T dZ_l (n_{l-1} x cols) into dPrev unless it is null (l = 1).
      */
-    private void denseBackward(float[] w, int l, float[] in, int inOff, float[] dzl, float[] dPrev,
-                               double[] sums, int cols) {
+    private void denseBackward(float[] w, int l, float[] in, int inOff, float[] dzl, float[] dPrev, int cols) {
         int nOut = topology.width(l);
         int nIn = topology.width(l - 1);
         int wOff = topology.weightOffset(l);
         BLAS_INSTANCE.sgemm("N", "T", nOut, nIn, cols,
                 1f, dzl, 0, nOut, in, inOff, nIn,
-                0f, scratch, 0, nOut);
-        for (int i = 0, len = nOut * nIn; i < len; i++) {
-            sums[wOff + i] += scratch[i];
-        }
+                1f, partial, wOff, nOut);
         int bOff = topology.biasOffset(l);
         for (int c = 0; c < cols; c++) {
             int base = c * nOut;
             for (int j = 0; j < nOut; j++) {
-                sums[bOff + j] += dzl[base + j];
+                partial[bOff + j] += dzl[base + j];
             }
         }
         if (dPrev != null) {

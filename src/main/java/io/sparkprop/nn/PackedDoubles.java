@@ -29,6 +29,42 @@ public final class PackedDoubles {
         }
     }
 
+    /**
+     * Writes the length, then the values rounded to float: half the bytes, for weights that the
+     * receiver uses in float anyway (float32 training).
+     */
+    public static void writeAsFloats(ObjectOutput out, double[] values) throws IOException {
+        out.writeInt(values.length);
+        byte[] bytes = new byte[Math.min(values.length, CHUNK) * Float.BYTES];
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            var floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                floats.put((float) values[from + i]);
+            }
+            out.write(bytes, 0, n * Float.BYTES);
+        }
+    }
+
+    /** Reads what {@link #writeAsFloats} wrote, widened back to double (exactly: every float is a double). */
+    public static double[] readFloats(ObjectInput in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            throw new IOException("corrupt float array: length " + length);
+        }
+        double[] values = new double[length];
+        byte[] bytes = new byte[Math.min(length, CHUNK) * Float.BYTES];
+        for (int from = 0; from < length; from += CHUNK) {
+            int n = Math.min(CHUNK, length - from);
+            in.readFully(bytes, 0, n * Float.BYTES);
+            var floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                values[from + i] = floats.get();
+            }
+        }
+        return values;
+    }
+
     /** Reads what {@link #write} wrote. */
     public static double[] read(ObjectInput in) throws IOException {
         int length = in.readInt();

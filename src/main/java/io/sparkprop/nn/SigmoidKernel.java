@@ -22,6 +22,21 @@ final class SigmoidKernel {
         }
     }
 
+    /** The same on floats (float32 training's hidden layers). */
+    static void applyInPlace(float[] z, int from, int to) {
+        if (VECTORIZED) {
+            VectorSigmoid.applyInPlace(z, from, to);
+        } else {
+            scalarInPlace(z, from, to);
+        }
+    }
+
+    static void scalarInPlace(float[] z, int from, int to) {
+        for (int i = from; i < to; i++) {
+            z[i] = (float) Activation.sigmoid(z[i]);
+        }
+    }
+
     static void scalarInPlace(double[] z, int from, int to) {
         for (int i = from; i < to; i++) {
             z[i] = Activation.sigmoid(z[i]);

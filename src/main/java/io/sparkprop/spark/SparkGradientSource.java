@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.train.GradientSource;
 import io.sparkprop.train.Step;
@@ -101,11 +102,12 @@ public final class SparkGradientSource implements GradientSource {
      */
     private GradientSum aggregate(double[] weights, ShardTask task) {
         int partitions = data.partitionCount();
+        boolean asFloats = data.precision() == Precision.FLOAT32;
         Broadcast<WeightsMessage> bc = weightsInTasks(partitions, weights.length, inTaskWeightBytes)
-                ? null : jsc.broadcast(new WeightsMessage(weights.clone()));
+                ? null : jsc.broadcast(new WeightsMessage(weights.clone(), asFloats));
         try {
             StepRDD.StepWeights stepWeights = bc == null
-                    ? new StepRDD.InTask(weights.clone()) : new StepRDD.Broadcasted(bc);
+                    ? new StepRDD.InTask(weights.clone(), asFloats) : new StepRDD.Broadcasted(bc);
             StepRDD sums = new StepRDD(data.rdd().rdd(), stepWeights, topology, maxColumns, decorator.apply(task));
             if (aggregationDepth(partitions) == 1) {
                 // The driver takes every partial sum itself: one runJob with a named function

@@ -72,8 +72,9 @@ final class StepRDD extends RDD<GradientSum> {
         private static final long serialVersionUID = 1L;
         private final WeightsMessage message;
 
-        InTask(double[] weights) {
-            this.message = new WeightsMessage(weights);
+        /** @param asFloats send them rounded to float (float32 training) */
+        InTask(double[] weights, boolean asFloats) {
+            this.message = new WeightsMessage(weights, asFloats);
         }
 
         @Override

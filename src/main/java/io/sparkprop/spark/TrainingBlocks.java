@@ -32,9 +32,11 @@ public final class TrainingBlocks implements AutoCloseable {
     private final JavaRDD<Block> blocks;
     private final long rowCount;
     private final long[] partitionRows;
+    private final Precision precision;
 
-    private TrainingBlocks(JavaRDD<Block> blocks, long rowCount, long[] partitionRows) {
+    private TrainingBlocks(JavaRDD<Block> blocks, long rowCount, long[] partitionRows, Precision precision) {
         this.blocks = blocks;
+        this.precision = precision;
         this.rowCount = rowCount;
         this.partitionRows = partitionRows;
     }
@@ -82,7 +84,7 @@ public final class TrainingBlocks implements AutoCloseable {
             if (total == 0) {
                 throw new IllegalArgumentException(what + ": no rows to train on");
             }
-            return new TrainingBlocks(blocks, total, perPartition);
+            return new TrainingBlocks(blocks, total, perPartition, precision);
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             blocks.unpersist(false);
             BadRowException bad = findCause(e, BadRowException.class);
@@ -191,6 +193,11 @@ public final class TrainingBlocks implements AutoCloseable {
     /** N, the number of rows cached. */
     public long rowCount() {
         return rowCount;
+    }
+
+    /** The number type of the cached features. */
+    public Precision precision() {
+        return precision;
     }
 
     public int partitionCount() {

@@ -44,6 +44,38 @@ class SigmoidKernelTest {
     }
 
     @Test
+    void floatVectorAndScalarAgreeToAFewUlpsIncludingTheExtremes() {
+        SplittableRandom random = new SplittableRandom(8);
+        int n = 1000 + 5;
+        float[] z = new float[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = (float) random.nextDouble(-40, 40);
+        }
+        float[] special = {0f, -0f, 800f, -800f, 88.5f, -88.5f, 1e-30f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN};
+        System.arraycopy(special, 0, z, 17, special.length);
+        float[] scalar = z.clone();
+        float[] vector = z.clone();
+
+        SigmoidKernel.scalarInPlace(scalar, 0, n);
+        VectorSigmoid.applyInPlace(vector, 0, n);
+
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(z[i])) {
+                assertTrue(Float.isNaN(vector[i]), "NaN stays NaN");
+                continue;
+            }
+            float ulps = Math.abs(vector[i] - scalar[i]) / Math.ulp(scalar[i]);
+            assertTrue(ulps <= 4, "z = " + z[i] + ": " + vector[i] + " vs " + scalar[i]);
+        }
+        assertEquals(0.5f, vector[17]);
+        assertEquals(1f, vector[19]);
+        assertEquals(0f, vector[20]);
+        assertEquals(1f, vector[24]);
+        assertEquals(0f, vector[25]);
+    }
+
+    @Test
     void leavesValuesOutsideTheRangeAlone() {
         double[] z = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
         VectorSigmoid.applyInPlace(z, 2, 11);

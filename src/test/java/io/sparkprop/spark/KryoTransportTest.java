@@ -48,7 +48,21 @@ class KryoTransportTest {
     @ValueSource(strings = {"java", "kryo"})
     void weightsArriveWhole(String name) {
         double[] w = {0.25, -1e-300, 7, Double.MAX_VALUE};
-        WeightsMessage back = roundTrip(serializer(name), new WeightsMessage(w.clone()));
+        WeightsMessage back = roundTrip(serializer(name), new WeightsMessage(w.clone(), false));
         assertArrayEquals(w, back.values());
+    }
+
+    /** float32 training's weights: rounded to float by Java serialization, whole by Kryo; the executors round them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "kryo"})
+    void float32WeightsArriveAsTheFloatsTheExecutorsUse(String name) {
+        double[] w = {0.1, -1e-3 / 3, 7, 1e20};
+        double[] back = roundTrip(serializer(name), new WeightsMessage(w.clone(), true)).values();
+        for (int i = 0; i < w.length; i++) {
+            assertEquals((float) w[i], (float) back[i]);
+            if (name.equals("java")) {
+                assertEquals((double) (float) w[i], back[i], 0.0, "sent as a float");
+            }
+        }
     }
 }

@@ -82,7 +82,12 @@ public final class SparkTestSupport {
     }
 
     public static List<Block> blocks(double[][] x, double[] y, TargetEncoder targets, int blockRows) {
-        BlockStacker s = new BlockStacker(x[0].length, targets, null, blockRows);
+        return blocks(x, y, targets, blockRows, io.sparkprop.nn.Precision.FLOAT64);
+    }
+
+    public static List<Block> blocks(double[][] x, double[] y, TargetEncoder targets, int blockRows,
+                                     io.sparkprop.nn.Precision precision) {
+        BlockStacker s = new BlockStacker(x[0].length, targets, null, blockRows, precision);
         for (int i = 0; i < x.length; i++) {
             s.add(x[i], y[i]);
         }

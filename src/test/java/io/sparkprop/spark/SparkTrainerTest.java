@@ -14,6 +14,7 @@ import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.train.DivergenceException;
@@ -104,14 +105,41 @@ class SparkTrainerTest {
         double[] w = WeightInit.initialWeights(NET, 9);
         Step step = new Step(2, 1, 3, 5);
         assertTrue(SparkGradientSource.weightsInTasks(sizes.length, NET.parameterCount()));
-        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test")) {
-            GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, step);
-            GradientSum broadcast = new SparkGradientSource(data, NET, 8, ShardTask.Decorator.NONE, 0)
-                    .gradient(w, step);
-            assertTrue(inTasks.count() > 0);
-            assertEquals(inTasks.count(), broadcast.count());
-            assertEquals(inTasks.lossSum(), broadcast.lossSum(), 0.0);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(inTasks.sums(), broadcast.sums(), 0.0);
+        for (Precision precision : Precision.values()) {
+            try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, 5, TARGETS, null, 16,
+                    precision, "test")) {
+                GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, step);
+                GradientSum broadcast = new SparkGradientSource(data, NET, 8, ShardTask.Decorator.NONE, 0)
+                        .gradient(w, step);
+                assertTrue(inTasks.count() > 0);
+                assertEquals(inTasks.count(), broadcast.count());
+                assertEquals(inTasks.lossSum(), broadcast.lossSum(), 0.0, precision.paramName());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(inTasks.sums(), broadcast.sums(), 0.0);
+            }
+        }
+    }
+
+    /**
+     * float32 training sends the weights rounded to float; the executors round them so anyway,
+     * so the sums are bitwise those of a local source given the unrounded weights.
+     */
+    @Test
+    void float32WeightsTravelAsFloatsAndGiveTheLocalSumsBitwise() {
+        Dataset<Row> df = frame(spark, x, y, ROWS);
+        double[] w = WeightInit.initialWeights(NET, 9);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += 1e-9 * i; // bits that float rounding drops
+        }
+        Step step = new Step(2, 1, 3, 5);
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, 5, TARGETS, null, 16,
+                Precision.FLOAT32, "test");
+             LocalGradientSource local = new LocalGradientSource(NET, blocks(x, y, TARGETS, 16, Precision.FLOAT32),
+                     8)) {
+            GradientSum onSpark = new SparkGradientSource(data, NET, 8).gradient(w, step);
+            GradientSum here = local.gradient(w, step);
+            assertEquals(here.count(), onSpark.count());
+            assertEquals(here.lossSum(), onSpark.lossSum(), 0.0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(here.sums(), onSpark.sums(), 0.0);
         }
     }
 
