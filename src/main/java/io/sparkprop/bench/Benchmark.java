@@ -203,8 +203,9 @@ public final class Benchmark {
             out.printf(Locale.ROOT, "batch 1024: %.1f ms per step (median of %d), %.0f%% outside forward/backward%n",
                     1000 * median(stepSeconds), steps, 100 * median(outside));
 
-            Dataset<Row> test = (fashion ? fashion(FASHION_TEST) : syntheticFrame(spark, Math.min(10_000, syntheticRows),
-                    jsc.defaultParallelism())).persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> test = (fashion ? fashion(FASHION_TEST)
+                    : syntheticFrame(spark, Math.min(10_000, syntheticRows), jsc.defaultParallelism()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             json.putAll(new TransformBenchmark(out).run(data, test, LAYERS, Math.max(rounds, 5)));
             test.unpersist(false);
         } finally {

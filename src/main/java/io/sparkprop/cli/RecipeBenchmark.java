@@ -35,7 +35,10 @@ final class RecipeBenchmark {
         this.out = out;
     }
 
-    /** One run of the recipe per entry of {@code variants} (each a list of KEY=VALUE overrides), {@code rounds} times, interleaved. */
+    /**
+     * One run of the recipe per entry of {@code variants} (each a list of KEY=VALUE overrides),
+     * {@code rounds} times, interleaved.
+     */
     Map<String, Object> run(SparkSession spark, Path conf, List<List<String>> variants, int rounds, double target) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("recipe", conf.toString());
@@ -45,9 +48,9 @@ final class RecipeBenchmark {
             for (List<String> sets : variants) {
                 Map<String, Object> one = runOnce(spark, conf, sets, target);
                 runs.computeIfAbsent(String.join(" ", sets), k -> new ArrayList<>()).add(one);
+                String name = sets.isEmpty() ? "as the file says" : String.join(" ", sets);
                 out.printf(Locale.ROOT, "round %d, %s: %.1f%% test accuracy after %s s of training; %.4f at the"
-                                + " end (%d epochs, %.1f s)%n", r, sets.isEmpty() ? "as the file says" : String.join(" ", sets),
-                        100 * target, one.get("secondsToTarget") == null ? "(never)"
+                                + " end (%d epochs, %.1f s)%n", r, name, 100 * target, one.get("secondsToTarget") == null ? "(never)"
                                 : String.format(Locale.ROOT, "%.1f", (Double) one.get("secondsToTarget")),
                         (Double) one.get("finalAccuracy"), one.get("epochs"), (Double) one.get("trainingSeconds"));
                 out.flush();
@@ -69,7 +72,8 @@ final class RecipeBenchmark {
                 job.get("data.features"), -1);
         LabeledFrame test = InputFormats.read(spark, job.require("data.test"), job.get("data.format"), label,
                 job.get("data.features"), -1);
-        Dataset<Row> rows = train.frame().select(InputFormats.FEATURES, label).withColumn(TEST_MARK, functions.lit(false))
+        Dataset<Row> rows = train.frame().select(InputFormats.FEATURES, label)
+                .withColumn(TEST_MARK, functions.lit(false))
                 .union(test.frame().select(InputFormats.FEATURES, label).withColumn(TEST_MARK, functions.lit(true)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {

@@ -9,9 +9,9 @@ import dev.ludovic.netlib.blas.BLAS;
  * <p>Doubles where precision is cheap to keep: Z_L comes back to double, and the output unit,
  * the loss and dZ_L are computed there by the float64 code ({@link Loss}, {@link Activation});
  * they are n_L x B, a sliver of the work. One call's sums (S_W += dZ_l A_{l-1}^T by sgemm, S_b)
- * run in float over its chunks (a shard calls once per block, or per gathered batch), then go into the double
- * sums: across blocks and partitions the sums are double. The weights are a float copy of the
- * driver's doubles.
+ * run in float over its chunks (a shard calls once per block, or per gathered batch), then go
+ * into the double sums: across blocks and partitions the sums are double. The weights are a
+ * float copy of the driver's doubles.
  *
  * <p>One instance per task, buffers for up to {@code maxColumns} samples, reused; not
  * thread-safe. Notation of DESIGN.md: samples are columns, Z_l = W_l A_{l-1} + b_l.

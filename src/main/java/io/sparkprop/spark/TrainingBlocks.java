@@ -68,8 +68,8 @@ public final class TrainingBlocks implements AutoCloseable {
         }
         Dataset<Row> selected = selectColumns(idCol == null ? data : data.withColumn(ID, functions.col(idCol)),
                 featuresCol, labelCol, what);
-        JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex(
-                (partition, rows) -> stack(partition, rows, inputWidth, targets, standardizer, blockRows, precision), true);
+        JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex((partition, rows) ->
+                stack(partition, rows, inputWidth, targets, standardizer, blockRows, precision), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Long> counts = blocks.mapPartitions(it -> {

@@ -32,4 +32,28 @@ class BenchmarkSmokeTest {
         assertTrue(m.get("transformLargestProbabilityDifference").asDouble() < 1e-12, r.out());
         assertTrue(r.out().contains("sparkprop") && r.out().contains("Spark MLP"), r.out());
     }
+
+    @Test
+    void recipeTimesEachVariantToTheTargetAccuracy(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("digits.properties");
+        java.nio.file.Files.writeString(conf, String.join("\n", "task=classification", "data.train=bundled:digits",
+                "data.test=bundled:digits", "data.label=digit", "hiddenLayers=16", "stepSize=0.01", "batchSize=128",
+                "maxEpochs=3", "seed=1", ""));
+        Path json = dir.resolve("recipe.json");
+        CliRunner.Result r = CliRunner.run("benchmark", "--recipe", conf.toString(), "--compare",
+                "precision=float32,float64", "--rounds", "1", "--target", "0.5", "--output", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode runs = new ObjectMapper().readTree(json.toFile()).get("runs");
+        for (String variant : new String[] {"precision=float32", "precision=float64"}) {
+            JsonNode run = runs.get(variant).get(0);
+            assertEquals(3, run.get("epochs").asInt(), variant);
+            assertTrue(run.get("finalAccuracy").asDouble() > 0.5, variant + ": " + run);
+            double toTarget = run.get("secondsToTarget").asDouble();
+            assertTrue(toTarget > 0 && toTarget <= run.get("trainingSeconds").asDouble(), variant + ": " + run);
+        }
+
+        CliRunner.Result bad = CliRunner.run("benchmark", "--recipe", conf.toString(), "--compare", "precision");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--compare must be KEY=V1,V2,..., got 'precision'"), bad.err());
+    }
 }
