@@ -96,6 +96,9 @@ final class ConfigKeys {
         if (v instanceof int[] a) {
             return java.util.Arrays.toString(a);
         }
+        if (v instanceof double[] a) {
+            return java.util.Arrays.toString(a);
+        }
         return String.valueOf(v);
     }
 

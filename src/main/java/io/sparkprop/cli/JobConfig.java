@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -167,6 +168,13 @@ final class JobConfig {
                 }
                 return Arrays.stream(list.split("[,\\s]+")).mapToInt(Integer::parseInt).toArray();
             }
+            if (param instanceof DoubleArrayParam) {
+                String list = raw.replace("[", "").replace("]", "").trim();
+                if (list.isEmpty()) {
+                    throw new InputException("key " + key + ": empty; give one number, or a list such as 0.3,0.1");
+                }
+                return Arrays.stream(list.split("[,\\s]+")).mapToDouble(Double::parseDouble).toArray();
+            }
             if (param instanceof IntParam) {
                 return Integer.parseInt(raw);
             }
@@ -186,8 +194,8 @@ final class JobConfig {
             return raw;
         } catch (NumberFormatException e) {
             throw new InputException("key " + key + ": '" + raw + "' is not a "
-                    + (param instanceof DoubleParam ? "number" : "whole number" + (param instanceof IntArrayParam
-                    ? " list" : "")));
+                    + (param instanceof DoubleParam ? "number" : param instanceof DoubleArrayParam ? "number list"
+                    : "whole number" + (param instanceof IntArrayParam ? " list" : "")));
         }
     }
 }

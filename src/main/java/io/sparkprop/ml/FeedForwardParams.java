@@ -6,6 +6,7 @@ import static io.sparkprop.ml.ParamSpec.inRange;
 import static io.sparkprop.train.TrainingConfig.DEFAULTS;
 
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.Optimizers;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -95,6 +97,11 @@ public interface FeedForwardParams extends Params {
             + " a commit marker is written last); the newest 3 are kept; unset = no checkpoints");
     ParamSpec<IntParam> CHECKPOINT_INTERVAL = ParamSpec.ints("checkpointInterval",
             "epochs between checkpoints (>= 1)", 1, atLeast(1.0));
+    ParamSpec<DoubleArrayParam> DROPOUT = ParamSpec.doubleArrays("dropout", "inverted dropout in training: the"
+            + " share of hidden units dropped, each in [0, 1), one rate for every hidden layer or one per hidden"
+            + " layer, e.g. 0.2 or 0.3,0.1; each mask follows from the seed, step and row, so runs stay"
+            + " reproducible; 0 = off", new double[] {0.0},
+            v -> ((double[]) v).length > 0 && Arrays.stream((double[]) v).allMatch(p -> p >= 0 && p < 1));
     ParamSpec<Param<String>> PRECISION = ParamSpec.choice("precision", "number type of the cached features and"
             + " of the executors' arithmetic: float64 (exact, Spark ML's convention) or float32 (half the cached"
             + " memory, sgemm instead of dgemm; gradient sums, weights and optimizer state stay float64)",
@@ -106,7 +113,8 @@ public interface FeedForwardParams extends Params {
     List<ParamSpec<?>> ALL = List.of(HIDDEN_LAYERS, ACTIVATION, LOSS, OPTIMIZER, STEP_SIZE, BATCH_SIZE, MAX_EPOCHS,
             SEED, STANDARDIZE, MOMENTUM, NESTEROV, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, REG_PARAM, SCHEDULE,
             DECAY_RATE, DECAY_EPOCHS, WARMUP_EPOCHS, VALIDATION_FRACTION, VALIDATION_INDICATOR_COL,
-            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, PRECISION, INITIAL_WEIGHTS);
+            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, DROPOUT, PRECISION,
+            INITIAL_WEIGHTS);
 
     /** The Param objects of this instance (an implementation detail; use the accessors below). */
     FeedForwardParamSet paramSet();
@@ -117,7 +125,7 @@ public interface FeedForwardParams extends Params {
                 .withStepSize(getStepSize()).withSeed(getSeed()).withOptimizer(getOptimizer())
                 .withMomentum(getMomentum(), getNesterov()).withRegParam(getRegParam())
                 .withAdam(getAdamBeta1(), getAdamBeta2(), getAdamEpsilon())
-                .withEarlyStoppingPatience(getEarlyStoppingPatience())
+                .withEarlyStoppingPatience(getEarlyStoppingPatience()).withDropout(new Dropout(getDropout()))
                 .withSchedule(new LearningRateSchedule(getSchedule(), getDecayRate(), getDecayEpochs(),
                         getWarmupEpochs()));
     }
@@ -327,6 +335,14 @@ public interface FeedForwardParams extends Params {
         return (Integer) getOrDefault(checkpointInterval());
     }
 
+    default DoubleArrayParam dropout() {
+        return paramSet().get(DROPOUT);
+    }
+
+    default double[] getDropout() {
+        return getOrDefault(dropout());
+    }
+
     default Param<String> precision() {
         return paramSet().get(PRECISION);
     }
@@ -473,6 +489,11 @@ public interface FeedForwardParams extends Params {
 
         default T setCheckpointInterval(int value) {
             return with(checkpointInterval(), value);
+        }
+
+        /** One rate for every hidden layer, or one per hidden layer; 0 = off. */
+        default T setDropout(double... rates) {
+            return with(dropout(), rates);
         }
 
         default T setPrecision(String value) {

@@ -9,6 +9,7 @@ import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.HadoopFileStore;
 import io.sparkprop.spark.RowSplits;
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.train.CheckpointStore;
@@ -94,6 +95,7 @@ final class NetworkFit {
         widths[widths.length - 1] = targets.width();
         Activation output = task.outputActivation(loss);
         Topology topology = new Topology(widths, hidden, output, loss);
+        new Dropout(p.getDropout()).checkFits(topology);
 
         double[] initial;
         Vector given = p.getInitialWeights();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -70,6 +71,12 @@ public final class ParamSpec<P extends Param<?>> {
     public static ParamSpec<IntArrayParam> intArrays(String name, String doc, int[] defaultValue, Check check) {
         return new ParamSpec<>(name, true, t -> doc, t -> defaultValue.clone(), t -> check,
                 (owner, n, d, valid) -> new IntArrayParam(owner, n, d, cast(valid)));
+    }
+
+    public static ParamSpec<DoubleArrayParam> doubleArrays(String name, String doc, double[] defaultValue,
+                                                           Check check) {
+        return new ParamSpec<>(name, true, t -> doc, t -> defaultValue.clone(), t -> check,
+                (owner, n, d, valid) -> new DoubleArrayParam(owner, n, d, cast(valid)));
     }
 
     /** A string that must be one of {@code allowed}; the first is the default. */

@@ -19,6 +19,8 @@ public final class Backprop {
     private final double[][] a;  // a[l]: A_l (n_l x maxColumns), l = 1..L; A_0 is the caller's block
     private final double[][] dz; // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
     private final double[] zOut; // Z_L, kept because both log losses are computed from Z
+    private double[][] scale;    // scale[l]: hidden layer l's dropout multipliers (n_l x maxColumns), on first use
+    private double[][] kept;     // kept[l]: A_l .* scale[l], what layer l+1 sees under dropout
 
     public Backprop(Topology topology, int maxColumns) {
         if (maxColumns <= 0) {
@@ -49,21 +51,52 @@ public final class Backprop {
      * the buffer holding A_L (n_L x cols, from offset 0). The buffer is reused by the next call.
      */
     public double[] forward(double[] w, double[] x, int xOff, int cols) {
+        return forward(w, x, xOff, cols, null, 0, null, 0);
+    }
+
+    /** The forward pass; with {@code dropout} on, each hidden layer's A_l is masked as it goes up. */
+    private double[] forward(double[] w, double[] x, int xOff, int cols, Dropout dropout, long stepKey, long[] keys,
+                             int keyOff) {
         checkColumns(cols);
         int layers = topology.layerCount();
         if (cols == 0) {
             return a[layers];
         }
+        boolean masked = dropout != null && !dropout.isOff();
         for (int l = 1; l <= layers; l++) {
-            double[] in = l == 1 ? x : a[l - 1];
+            double[] in = l == 1 ? x : below(l, masked);
             int inOff = l == 1 ? xOff : 0;
             denseForward(w, l, in, inOff, a[l], cols);
             if (l == layers) {
                 System.arraycopy(a[l], 0, zOut, 0, topology.outputWidth() * cols);
             }
             topology.activation(l).forwardInPlace(a[l], 0, topology.width(l), cols);
+            if (masked && l < layers) {
+                int len = topology.width(l) * cols;
+                dropout.fill(scale(l), l, topology.width(l), stepKey, keys, keyOff, cols);
+                for (int i = 0; i < len; i++) {
+                    kept[l][i] = a[l][i] * scale[l][i];
+                }
+            }
         }
         return a[layers];
+    }
+
+    /** What layer l sees of the layer below: A_{l-1}, or its dropout-masked copy. */
+    private double[] below(int l, boolean masked) {
+        return masked ? kept[l - 1] : a[l - 1];
+    }
+
+    private double[] scale(int l) {
+        if (scale == null) {
+            scale = new double[topology.layerCount()][];
+            kept = new double[topology.layerCount()][];
+        }
+        if (scale[l] == null) {
+            scale[l] = new double[topology.width(l) * maxColumns];
+            kept[l] = new double[topology.width(l) * maxColumns];
+        }
+        return scale[l];
     }
 
     /** Z_L (n_L x cols, from offset 0) of the last {@link #forward}: the output layer before g_L. */
@@ -77,11 +110,21 @@ public final class Backprop {
      * taken maxColumns at a time.
      */
     public void accumulate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, null, 0);
+    }
+
+    /**
+     * {@link #accumulate} with {@code dropout} on the hidden layers: the masks of the step
+     * {@code stepKey} for the rows whose identities are {@code keys[keyOff..]}.
+     */
+    public void accumulate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                           Dropout dropout, long stepKey, long[] keys, int keyOff) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey, keys,
+                    keyOff + start);
         }
     }
 
@@ -101,16 +144,22 @@ public final class Backprop {
         }
     }
 
-    /** {@link #accumulate} over a whole block. */
-    public void accumulate(double[] w, Block block, GradientSum into) {
+    /** {@link #accumulate} over a whole block, with {@code dropout} at the step {@code stepKey}. */
+    public void accumulate(double[] w, Block block, GradientSum into, Dropout dropout, long stepKey) {
         checkBlock(block);
-        accumulate(w, block.features(), 0, block.targets(), 0, block.size(), into);
+        accumulate(w, block.features(), 0, block.targets(), 0, block.size(), into, dropout, stepKey,
+                block.rowKeys(), 0);
     }
 
-    private void accumulateChunk(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+    private void accumulateChunk(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                                 Dropout dropout, long stepKey, long[] keys, int keyOff) {
         int layers = topology.layerCount();
         int nL = topology.outputWidth();
-        double[] out = forward(w, x, xOff, cols);
+        boolean masked = !dropout.isOff();
+        if (masked && keys == null) {
+            throw new IllegalArgumentException("dropout needs the rows' identities");
+        }
+        double[] out = forward(w, x, xOff, cols, dropout, stepKey, keys, keyOff);
         Loss loss = topology.loss();
         double lossSum = loss.sum(zOut, out, 0, y, yOff, nL, cols);
         int correct = topology.countCorrect(out, 0, y, yOff, cols);
@@ -119,11 +168,16 @@ public final class Backprop {
         loss.deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dz[layers], 0, nL * cols);
         double[] sums = into.sums();
         for (int l = layers; l >= 1; l--) {
-            double[] in = l == 1 ? x : a[l - 1];
+            double[] in = l == 1 ? x : below(l, masked);
             int inOff = l == 1 ? xOff : 0;
             denseBackward(w, l, in, inOff, dz[l], l == 1 ? null : dz[l - 1], sums, cols);
             if (l > 1) {
                 int len = topology.width(l - 1) * cols;
+                if (masked) { // dA_{l-1} = dA'_{l-1} .* scale, then g' from the unmasked A_{l-1}
+                    for (int i = 0; i < len; i++) {
+                        dz[l - 1][i] *= scale[l - 1][i];
+                    }
+                }
                 topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], 0, a[l - 1], 0, len);
             }
         }

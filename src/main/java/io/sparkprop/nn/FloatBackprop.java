@@ -27,6 +27,8 @@ public final class FloatBackprop {
     private final double[] aOut;   // A_L = g_L(Z_L), in double
     private final double[] dzOut;  // dZ_L, in double, before it goes down as float
     private final float[] partial; // one call's gradient sums, in the flat parameter layout
+    private float[][] scale;       // scale[l]: hidden layer l's dropout multipliers, on first use
+    private float[][] kept;        // kept[l]: A_l .* scale[l], what layer l+1 sees under dropout
 
     public FloatBackprop(Topology topology, int maxColumns) {
         if (maxColumns <= 0) {
@@ -70,15 +72,29 @@ public final class FloatBackprop {
      * the buffer holding A_L in double (n_L x cols, from offset 0), reused by the next call.
      */
     public double[] forward(float[] w, float[] x, int xOff, int cols) {
+        return forward(w, x, xOff, cols, null, 0, null, 0);
+    }
+
+    /** The forward pass; with {@code dropout} on, each hidden layer's A_l is masked as it goes up. */
+    private double[] forward(float[] w, float[] x, int xOff, int cols, Dropout dropout, long stepKey, long[] keys,
+                             int keyOff) {
         if (cols < 0 || cols > maxColumns) {
             throw new IllegalArgumentException("cannot run " + cols + " samples through buffers for " + maxColumns);
         }
         int layers = topology.layerCount();
+        boolean masked = dropout != null && !dropout.isOff();
         for (int l = 1; l <= layers && cols > 0; l++) {
-            float[] in = l == 1 ? x : a[l - 1];
+            float[] in = l == 1 ? x : below(l, masked);
             denseForward(w, l, in, l == 1 ? xOff : 0, a[l], cols);
             if (l < layers) {
-                topology.activation(l).forwardInPlace(a[l], 0, topology.width(l) * cols);
+                int len = topology.width(l) * cols;
+                topology.activation(l).forwardInPlace(a[l], 0, len);
+                if (masked) {
+                    dropout.fill(scale(l), l, topology.width(l), stepKey, keys, keyOff, cols);
+                    for (int i = 0; i < len; i++) {
+                        kept[l][i] = a[l][i] * scale[l][i];
+                    }
+                }
             }
         }
         int len = topology.outputWidth() * cols;
@@ -88,6 +104,23 @@ public final class FloatBackprop {
         System.arraycopy(zOut, 0, aOut, 0, len);
         topology.outputActivation().forwardInPlace(aOut, 0, topology.outputWidth(), cols);
         return aOut;
+    }
+
+    /** What layer l sees of the layer below: A_{l-1}, or its dropout-masked copy. */
+    private float[] below(int l, boolean masked) {
+        return masked ? kept[l - 1] : a[l - 1];
+    }
+
+    private float[] scale(int l) {
+        if (scale == null) {
+            scale = new float[topology.layerCount()][];
+            kept = new float[topology.layerCount()][];
+        }
+        if (scale[l] == null) {
+            scale[l] = new float[topology.width(l) * maxColumns];
+            kept[l] = new float[topology.width(l) * maxColumns];
+        }
+        return scale[l];
     }
 
     /** Z_L in double (n_L x cols, from offset 0) of the last {@link #forward}. */
@@ -100,12 +133,22 @@ public final class FloatBackprop {
      * {@code into}, with their loss sum, count and correct count; maxColumns at a time.
      */
     public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, null, 0);
+    }
+
+    /** {@link #accumulate} with {@code dropout}: {@link Backprop}'s masks, for the same rows and step. */
+    public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                           Dropout dropout, long stepKey, long[] keys, int keyOff) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
+        if (!dropout.isOff() && keys == null) {
+            throw new IllegalArgumentException("dropout needs the rows' identities");
+        }
         java.util.Arrays.fill(partial, 0f);
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey, keys,
+                    keyOff + start);
         }
         double[] sums = into.sums();
         for (int i = 0; i < partial.length; i++) {
@@ -126,10 +169,12 @@ public final class FloatBackprop {
         }
     }
 
-    private void accumulateChunk(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+    private void accumulateChunk(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                                 Dropout dropout, long stepKey, long[] keys, int keyOff) {
         int layers = topology.layerCount();
         int nL = topology.outputWidth();
-        double[] out = forward(w, x, xOff, cols);
+        boolean masked = !dropout.isOff();
+        double[] out = forward(w, x, xOff, cols, dropout, stepKey, keys, keyOff);
         Loss loss = topology.loss();
         into.addStatistics(loss.sum(zOut, out, 0, y, yOff, nL, cols), cols, topology.countCorrect(out, 0, y, yOff, cols));
 
@@ -138,10 +183,16 @@ public final class FloatBackprop {
             dz[layers][i] = (float) dzOut[i];
         }
         for (int l = layers; l >= 1; l--) {
-            float[] in = l == 1 ? x : a[l - 1];
+            float[] in = l == 1 ? x : below(l, masked);
             denseBackward(w, l, in, l == 1 ? xOff : 0, dz[l], l == 1 ? null : dz[l - 1], cols);
             if (l > 1) {
-                topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], a[l - 1], topology.width(l - 1) * cols);
+                int len = topology.width(l - 1) * cols;
+                if (masked) { // dA_{l-1} = dA'_{l-1} .* scale, then g' from the unmasked A_{l-1}
+                    for (int i = 0; i < len; i++) {
+                        dz[l - 1][i] *= scale[l - 1][i];
+                    }
+                }
+                topology.activation(l - 1).derivativeTimesInPlace(dz[l - 1], a[l - 1], len);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sparkprop.train;
 
 import io.sparkprop.data.RowIdentity;
 import io.sparkprop.nn.Block;
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Precision;
 import java.util.Arrays;
@@ -67,12 +68,17 @@ public final class Shard {
         }
         boolean floats = blocks.get(0).precision() == Precision.FLOAT32;
         float[] w32 = floats ? ws.floatWeights(w) : null;
+        Dropout dropout = step.dropout();
+        long dropoutKey = step.dropoutKey();
         if (step.isFullPass()) {
             for (Block b : blocks) {
+                long[] keys = dropout.isOff() ? null : rowKeys(b);
                 if (floats) {
-                    ws.floatBackprop().accumulate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into);
+                    ws.floatBackprop().accumulate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into, dropout,
+                            dropoutKey, keys, 0);
                 } else {
-                    ws.backprop().accumulate(w, b, into);
+                    ws.backprop().accumulate(w, b.features(), 0, b.targets(), 0, b.size(), into, dropout, dropoutKey,
+                            keys, 0);
                 }
             }
             return;
@@ -84,32 +90,40 @@ public final class Shard {
         int nL = ws.topology().outputWidth();
         Object gatherX = floats ? ws.floatGatherX() : ws.gatherX();
         double[] gatherY = ws.gatherY();
+        long[] gatherKeys = ws.gatherKeys();
         int cols = 0;
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
             Object x = floats ? b.floatFeatures() : b.features();
+            long[] keys = step.dropout().isOff() ? null : rowKeys(b);
             long[] sorted = order[bi];
             for (int k = lowerBound(sorted, first), end = lowerBound(sorted, next); k < end; k++) {
                 int col = (int) sorted[k]; // the low 32 bits: the column in the block
                 System.arraycopy(x, col * n0, gatherX, cols * n0, n0);
                 System.arraycopy(b.targets(), col * nL, gatherY, cols * nL, nL);
+                if (keys != null) {
+                    gatherKeys[cols] = keys[col];
+                }
                 if (++cols == ws.maxColumns()) {
-                    accumulateGathered(w, w32, ws, cols, into);
+                    accumulateGathered(w, w32, ws, cols, step, into);
                     cols = 0;
                 }
             }
         }
         if (cols > 0) {
-            accumulateGathered(w, w32, ws, cols, into);
+            accumulateGathered(w, w32, ws, cols, step, into);
         }
     }
 
     /** Backprop over the first {@code cols} gathered rows, in float when {@code w32} (w as floats) is given. */
-    private static void accumulateGathered(double[] w, float[] w32, ShardWorkspace ws, int cols, GradientSum into) {
+    private static void accumulateGathered(double[] w, float[] w32, ShardWorkspace ws, int cols, Step step,
+                                           GradientSum into) {
         if (w32 != null) {
-            ws.floatBackprop().accumulate(w32, ws.floatGatherX(), 0, ws.gatherY(), 0, cols, into);
+            ws.floatBackprop().accumulate(w32, ws.floatGatherX(), 0, ws.gatherY(), 0, cols, into, step.dropout(),
+                    step.dropoutKey(), ws.gatherKeys(), 0);
         } else {
-            ws.backprop().accumulate(w, ws.gatherX(), 0, ws.gatherY(), 0, cols, into);
+            ws.backprop().accumulate(w, ws.gatherX(), 0, ws.gatherY(), 0, cols, into, step.dropout(),
+                    step.dropoutKey(), ws.gatherKeys(), 0);
         }
     }
 
@@ -137,7 +151,7 @@ public final class Shard {
         long[][] byBlock = new long[blocks.size()][];
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
-            long[] keys = b.rowKeys() != null ? b.rowKeys() : contentKeys(b);
+            long[] keys = rowKeys(b);
             long[] sorted = new long[b.size()];
             for (int c = 0; c < sorted.length; c++) {
                 sorted[c] = ((long) RowIdentity.stepOf(epochKey, keys[c], steps) << 32) | c;
@@ -147,6 +161,11 @@ public final class Shard {
         }
         ORDERS.put(key, new EpochOrder(step.seed(), step.epoch(), steps, byBlock));
         return byBlock;
+    }
+
+    /** Each row's identity: the keys stored with the block, or for blocks without, their content's. */
+    private static long[] rowKeys(Block b) {
+        return b.rowKeys() != null ? b.rowKeys() : contentKeys(b);
     }
 
     /** For blocks built without row keys: their stored columns stand for the rows. */

@@ -15,6 +15,7 @@ public final class ShardWorkspace {
     private Backprop backprop;
     private double[] gatherX;  // n_0 x maxColumns
     private double[] gatherY;  // n_L x maxColumns, for either precision
+    private long[] gatherKeys; // the gathered rows' identities (for dropout's masks)
     private FloatBackprop floatBackprop;
     private float[] floatGatherX;
     private float[] floatWeights;
@@ -53,6 +54,13 @@ public final class ShardWorkspace {
             gatherY = new double[topology.outputWidth() * maxColumns];
         }
         return gatherY;
+    }
+
+    long[] gatherKeys() {
+        if (gatherKeys == null) {
+            gatherKeys = new long[maxColumns];
+        }
+        return gatherKeys;
     }
 
     FloatBackprop floatBackprop() {

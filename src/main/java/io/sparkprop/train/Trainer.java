@@ -1,5 +1,6 @@
 package io.sparkprop.train;
 
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.optim.Optimizer;
@@ -66,7 +67,11 @@ public final class Trainer {
         c.put("initialWeights", fingerprint(initialWeights));
         for (RecordComponent rc : TrainingConfig.class.getRecordComponents()) {
             try {
-                c.put(rc.getName(), String.valueOf(rc.getAccessor().invoke(config)));
+                Object value = rc.getAccessor().invoke(config);
+                if (value == Dropout.NONE || value instanceof Dropout d && d.isOff()) {
+                    continue; // as checkpoints written before dropout existed, which resume as before
+                }
+                c.put(rc.getName(), String.valueOf(value));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -81,6 +86,7 @@ public final class Trainer {
      */
     public TrainingResult train(GradientSource source, GradientSource validation, double[] initialWeights,
                                 TrainingListener listener) {
+        config.dropout().checkFits(topology);
         if (initialWeights.length != topology.parameterCount()) {
             throw new IllegalArgumentException("initial weights have " + initialWeights.length
                     + " values; network " + topology + " needs " + topology.parameterCount());
@@ -131,7 +137,7 @@ public final class Trainer {
         long count = 0;
         long correct = 0;
         for (int s = 0; s < steps; s++) {
-            Step step = new Step(config.seed(), epoch, s, steps);
+            Step step = new Step(config.seed(), epoch, s, steps, config.dropout());
             listener.onStepStart(step, config.maxEpochs());
             GradientSum sum = source.gradient(w, step);
             if (sum.count() == 0) {
@@ -176,7 +182,7 @@ public final class Trainer {
         List<String> differences = new ArrayList<>();
         for (String key : new java.util.TreeSet<>(now.keySet())) {
             if (!now.get(key).equals(saved.get(key))) {
-                differences.add(key + " was " + saved.get(key) + ", is " + now.get(key));
+                differences.add(key + " was " + saved.getOrDefault(key, "not set") + ", is " + now.get(key));
             }
         }
         if (!differences.isEmpty()) {

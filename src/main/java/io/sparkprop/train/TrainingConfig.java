@@ -1,5 +1,6 @@
 package io.sparkprop.train;
 
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.optim.LearningRateSchedule;
 import io.sparkprop.optim.Optimizer;
 import io.sparkprop.optim.Optimizers;
@@ -23,16 +24,17 @@ import java.io.Serializable;
  * @param adamBeta1    Adam's decay of the gradient's running mean, in [0, 1)
  * @param adamBeta2    Adam's decay of the squared gradient's running mean, in [0, 1)
  * @param adamEpsilon  Adam's guard against division by zero, > 0
+ * @param dropout      inverted dropout on the hidden layers in training; {@link Dropout#NONE} = off
  */
 public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long seed, String optimizer,
                              double momentum, boolean nesterov, double regParam, int earlyStoppingPatience,
                              LearningRateSchedule schedule, double adamBeta1, double adamBeta2,
-                             double adamEpsilon)
+                             double adamEpsilon, Dropout dropout)
         implements Serializable {
 
     public static final TrainingConfig DEFAULTS =
             new TrainingConfig(20, 128, 0.001, 42L, "adam", 0.9, false, 0.0, 0, LearningRateSchedule.CONSTANT,
-                    0.9, 0.999, 1e-8);
+                    0.9, 0.999, 1e-8, Dropout.NONE);
 
     public TrainingConfig {
         if (maxEpochs < 1) {
@@ -63,6 +65,9 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
         if (schedule == null) {
             throw new IllegalArgumentException("schedule must not be null");
         }
+        if (dropout == null) {
+            throw new IllegalArgumentException("dropout must not be null (Dropout.NONE is off)");
+        }
     }
 
     /** alpha for one step, after the schedule. */
@@ -87,45 +92,50 @@ public record TrainingConfig(int maxEpochs, int batchSize, double stepSize, long
     }
 
     public TrainingConfig withMaxEpochs(int v) {
-        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(v, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, v, stepSize, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withStepSize(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, batchSize, v, seed, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, v, optimizer, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withOptimizer(String v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, v, momentum, nesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withMomentum(double v, boolean useNesterov) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, v, useNesterov, regParam, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withRegParam(double v) {
-        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon);
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, v, earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withSchedule(LearningRateSchedule v) {
         return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
-                earlyStoppingPatience, v, adamBeta1, adamBeta2, adamEpsilon);
+                earlyStoppingPatience, v, adamBeta1, adamBeta2, adamEpsilon, dropout);
     }
 
     public TrainingConfig withEarlyStoppingPatience(int v) {
         return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam, v, schedule, adamBeta1, adamBeta2,
-                adamEpsilon);
+                adamEpsilon, dropout);
     }
 
     public TrainingConfig withAdam(double beta1, double beta2, double epsilon) {
         return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
-                earlyStoppingPatience, schedule, beta1, beta2, epsilon);
+                earlyStoppingPatience, schedule, beta1, beta2, epsilon, dropout);
+    }
+
+    public TrainingConfig withDropout(Dropout v) {
+        return new TrainingConfig(maxEpochs, batchSize, stepSize, seed, optimizer, momentum, nesterov, regParam,
+                earlyStoppingPatience, schedule, adamBeta1, adamBeta2, adamEpsilon, v);
     }
 }

@@ -110,6 +110,10 @@ class BadInputTest {
         trainFails("key batchSize: -1 is out of range", "data.train=" + fixture, "batchSize=-1");
         trainFails("key hiddenLayers: empty", "data.train=" + fixture, "hiddenLayers=");
         trainFails("key standardize: 'yes' is not true or false", "data.train=" + fixture, "standardize=yes");
+        trainFails("key dropout: 1.5 is out of range", "data.train=" + fixture, "dropout=1.5");
+        trainFails("key dropout: 'half' is not a number list", "data.train=" + fixture, "dropout=half");
+        trainFails("dropout has 3 rates for 1 hidden layer; give one rate, or one per hidden layer",
+                "data.train=" + fixture, "dropout=0.1,0.2,0.3");
     }
 
     /** A bad cell or row, and the message that names it: file, line and column. */

@@ -161,16 +161,22 @@ class FeedForwardClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> c.setHiddenLayers());
         assertThrows(IllegalArgumentException.class, () -> c.setActivation("softplus"));
         assertThrows(IllegalArgumentException.class, () -> c.setLoss("hinge"));
+        assertThrows(IllegalArgumentException.class, () -> c.setDropout(1.5));
+        assertThrows(IllegalArgumentException.class, () -> c.setDropout());
+        assertThrows(IllegalArgumentException.class, () -> c.setPrecision("float16"));
 
         String path = dir.resolve("estimator").toString();
         try {
-            c.setHiddenLayers(7, 5).setOptimizer("momentum").write().overwrite().save(path);
+            c.setHiddenLayers(7, 5).setOptimizer("momentum").setDropout(0.2, 0.1).setPrecision("float32").write()
+                    .overwrite().save(path);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
         FeedForwardClassifier loaded = FeedForwardClassifier.load(path);
         assertArrayEquals(new int[] {7, 5}, loaded.getHiddenLayers());
         assertEquals("momentum", loaded.getOptimizer());
+        assertArrayEquals(new double[] {0.2, 0.1}, loaded.getDropout());
+        assertEquals("float32", loaded.getPrecision());
         assertEquals(c.uid(), loaded.uid());
     }
 

@@ -97,6 +97,8 @@ class FeedForwardParamsTest {
                     assertFalse(owner.hasDefault(p), spec.name());
                 } else if (d instanceof int[] a) {
                     assertArrayEquals(a, (int[]) owner.getDefault(p).get());
+                } else if (d instanceof double[] a) {
+                    assertArrayEquals(a, (double[]) owner.getDefault(p).get());
                 } else if (!spec.name().equals("loss")) {
                     assertEquals(d, owner.getDefault(p).get(), spec.name());
                 }

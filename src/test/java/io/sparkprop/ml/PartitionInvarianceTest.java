@@ -124,6 +124,18 @@ class PartitionInvarianceTest {
         }
     }
 
+    /** Dropout's masks follow each row's identity, not where the row is: any partitioning trains the same model. */
+    @Test
+    void dropoutMasksFollowTheRowsNotThePartitions() {
+        FeedForwardClassificationModel one = adam().setDropout(0.3).fit(frame(digits, SCHEMA, 1));
+        FeedForwardClassificationModel three = adam().setDropout(0.3).fit(frame(digits, SCHEMA, 3));
+        double diff = relativeDifference(three.weights().toArray(), one.weights().toArray());
+        assertTrue(diff <= 1e-6, "3 partitions against 1: weights differ by " + diff + " relative");
+        double[] without = adam().fit(frame(digits, SCHEMA, 1)).weights().toArray();
+        assertTrue(relativeDifference(without, one.weights().toArray()) > 1e-2, "dropout changes the fit");
+        assertTrue(one.summary().epochs().get(3).validationMetric() > 0.85, "it learns with dropout");
+    }
+
     @Test
     void heldOutRowsAreTheSameSetOnAnyPartitionCount() {
         Set<Long> reference = null;

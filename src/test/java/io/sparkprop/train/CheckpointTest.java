@@ -66,12 +66,15 @@ class CheckpointTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"gd,FLOAT64", "momentum,FLOAT64", "adam,FLOAT64", "lamb,FLOAT64", "adam,FLOAT32", "lamb,FLOAT32"})
-    void aResumedRunEndsWithBitwiseTheSameWeights(String optimizer, Precision precision, @TempDir Path dir) {
+    @CsvSource({"gd,FLOAT64,0", "momentum,FLOAT64,0", "adam,FLOAT64,0", "lamb,FLOAT64,0", "adam,FLOAT32,0",
+        "lamb,FLOAT32,0", "adam,FLOAT64,0.3", "adam,FLOAT32,0.3"})
+    void aResumedRunEndsWithBitwiseTheSameWeights(String optimizer, Precision precision, double dropout,
+                                                  @TempDir Path dir) {
         List<Block> data = TrainerTest.blocks(150, 1, false, precision);
         List<Block> validation = TrainerTest.blocks(50, 2, false, precision);
         double[] w0 = WeightInit.initialWeights(NET, 4);
-        TrainingConfig c = config(optimizer).withEarlyStoppingPatience(10);
+        TrainingConfig c = config(optimizer).withEarlyStoppingPatience(10)
+                .withDropout(new io.sparkprop.nn.Dropout(new double[] {dropout}));
         TrainingResult straight = new Trainer(NET, c).train(new LocalGradientSource(NET, data),
                 new LocalGradientSource(NET, validation), w0, TrainingListener.NONE);
 
@@ -127,6 +130,11 @@ class CheckpointTest {
         assertTrue(m.contains("stepSize was 0.05, is 0.1"), m);
         assertTrue(m.contains("initialWeights was "), m);
         assertFalse(m.contains("optimizer was"), "only what differs is named: " + m);
+
+        var dropout = assertThrows(IllegalArgumentException.class, () -> new Trainer(NET,
+                config("adam").withDropout(new io.sparkprop.nn.Dropout(new double[] {0.2}))).checkpoints(store, 1, true)
+                .train(new LocalGradientSource(NET, data), null, w0, TrainingListener.NONE));
+        assertTrue(dropout.getMessage().endsWith("(dropout was not set, is 0.2)"), dropout.getMessage());
     }
 
     @Test
