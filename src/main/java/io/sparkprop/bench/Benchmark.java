@@ -93,7 +93,7 @@ public final class Benchmark {
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         json.put("loadSeconds", loadSeconds);
         out.printf(Locale.ROOT, "load into cached blocks: %.2f s%n", loadSeconds);
-        TrainingBlocks blocks32 = TrainingBlocks.prepare(data, "features", "label", null, 784, targets, null,
+        TrainingBlocks blocks32 = TrainingBlocks.prepare(data, "features", "label", null, null, 784, targets, null,
                 SparkTrainer.DEFAULT_BLOCK_ROWS, Precision.FLOAT32, "benchmark data");
         long bytes64 = cachedBytes(blocks);
         long bytes32 = cachedBytes(blocks32);

@@ -34,6 +34,8 @@ final class ConfigKeys {
         job("data.format", "(from the path)", "csv, libsvm, parquet or idx; by default guessed from the path");
         job("data.label", "label", "the label column (CSV header name, Parquet column)");
         job("data.features", "features", "a Parquet vector column to use as features, if there is one");
+        job("data.weight", "(none)", "a numeric column whose value weighs each training row (finite, >= 0; 0 leaves"
+                + " the row out): the ML API's weightCol; not a feature. The test report is not weighted");
         job("data.partitions", "0", "repartition the training data to this many partitions; 0 = as read");
         job("output.model", "models/JOB", "where the model is saved (Spark ML layout); JOB is the conf file's name");
         job("output.report", "reports/JOB", "where metrics.jsonl, the PNG charts and index.html go (a local path, or"

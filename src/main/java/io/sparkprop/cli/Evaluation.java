@@ -134,6 +134,28 @@ final class Evaluation {
         }
     }
 
+    /** The first row whose weight in {@code weightCol} is missing, negative or not finite, named by its line where known. */
+    static void requireWeights(LabeledFrame data, String weightCol) {
+        var w = functions.col(weightCol).cast("double");
+        var wrong = w.isNull().or(w.isNaN()).or(w.lt(0)).or(w.equalTo(Double.POSITIVE_INFINITY));
+        Dataset<Row> bad = data.frame().filter(wrong);
+        String where = "";
+        if (data.hasLineNumbers()) {
+            Row first = bad.agg(functions.min(LabeledFrame.LINE)).first();
+            if (first.isNullAt(0)) {
+                return;
+            }
+            long line = first.getLong(0);
+            bad = bad.filter(functions.col(LabeledFrame.LINE).equalTo(line));
+            where = "line " + line + ", ";
+        }
+        List<Row> first = bad.select(weightCol).limit(1).collectAsList();
+        if (!first.isEmpty()) {
+            throw new InputException(data.source() + ": " + where + "weight " + first.get(0).get(0) + " in column '"
+                    + weightCol + "' is not a finite number >= 0");
+        }
+    }
+
     static Classification classification(Dataset<Row> predictions, String labelCol, int classes) {
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         for (Row r : predictions.groupBy(labelCol, "prediction").count().collectAsList()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.ml.FeedForwardRegressionModel;
+import io.sparkprop.spark.HadoopFiles;
 import java.io.IOException;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +28,7 @@ final class ModelFolder {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try {
                 model.write().save(tmp.toString());
-                FileReplace.replace(fs, tmp, target);
+                HadoopFiles.replace(fs, tmp, target);
             } finally {
                 if (fs.exists(tmp)) {
                     fs.delete(tmp, true);

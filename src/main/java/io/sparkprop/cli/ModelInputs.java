@@ -1,6 +1,7 @@
 package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
+import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
 import java.util.List;
@@ -16,7 +17,10 @@ final class ModelInputs {
 
     static LabeledFrame read(SparkSession spark, PredictionModel<Vector, ?> model, String path, String format,
                              String labelCol) {
-        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES, model.numFeatures());
+        // A column the model was trained to weigh rows by is not a feature here either.
+        String weight = model instanceof FeedForwardParams p ? p.getWeightCol() : null;
+        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES, model.numFeatures(),
+                weight == null ? List.of() : List.of(weight));
         List<Row> first = input.frame().select(InputFormats.FEATURES).limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new InputException(input.source() + ": no data rows");

@@ -2,6 +2,7 @@ package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
+import io.sparkprop.spark.HadoopFiles;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
 import java.io.IOException;
@@ -89,10 +90,10 @@ final class PredictCommand implements Callable<Integer> {
                 if (parts == null || parts.length != 1) {
                     throw new IOException("expected one CSV part file in " + tmp);
                 }
-                FileReplace.replace(fs, parts[0].getPath(), target);
+                HadoopFiles.replace(fs, parts[0].getPath(), target);
             } else {
                 cached.write().parquet(tmp.toString());
-                FileReplace.replace(fs, tmp, target);
+                HadoopFiles.replace(fs, tmp, target);
             }
             cached.unpersist();
             return rows;

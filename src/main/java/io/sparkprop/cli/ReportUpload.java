@@ -2,6 +2,7 @@ package io.sparkprop.cli;
 
 import io.sparkprop.data.InputException;
 import io.sparkprop.data.LocalFolders;
+import io.sparkprop.spark.HadoopFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ final class ReportUpload {
             FileSystem fs = to.getFileSystem(conf);
             try {
                 fs.copyFromLocalFile(false, true, new Path(folder.toUri()), tmp);
-                FileReplace.replace(fs, tmp, to);
+                HadoopFiles.replace(fs, tmp, to);
             } finally {
                 if (fs.exists(tmp)) {
                     fs.delete(tmp, true);

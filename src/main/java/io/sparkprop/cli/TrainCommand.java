@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         SparkSession spark = Sessions.get("sparkprop train " + job.name());
         String label = job.get("data.label");
         LabeledFrame input = InputFormats.read(spark, job.require("data.train"), job.get("data.format"), label,
-                job.get("data.features"), -1);
+                job.get("data.features"), -1, notFeatures(job));
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + label + "' among "
                     + input.inputColumns() + " (set data.label)");
@@ -120,13 +120,24 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
                     + input.inputColumns() + ")");
         }
+        String weight = job.has("data.weight") ? job.get("data.weight") : null;
+        List<String> notFeatures = notFeatures(job);
+        if (weight != null) {
+            if (!java.util.Arrays.asList(all.columns()).contains(weight)) {
+                throw new InputException("key data.weight: no column '" + weight + "' in " + input.source()
+                        + " (columns: " + input.inputColumns() + ")");
+            }
+            Evaluation.requireWeights(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
+                    input.hasLineNumbers()), weight);
+            estimator.setWeightCol(weight);
+        }
         Dataset<Row> train;
         Dataset<Row> test;
         LabeledFrame testInput = null;
         if (job.has("data.test")) {
             train = all;
             LabeledFrame t = InputFormats.read(spark, job.get("data.test"), job.get("data.format"), label,
-                    job.get("data.features"), -1);
+                    job.get("data.features"), -1, notFeatures);
             if (!t.hasLabel()) {
                 throw new InputException(t.source() + ": no label column '" + label + "' among " + t.inputColumns());
             }
@@ -139,19 +150,29 @@ final class TrainCommand implements Callable<Integer> {
             train = split[0];
             test = f > 0 ? split[1] : null;
         }
-        train = idCol == null ? train.select(InputFormats.FEATURES, label)
-                : train.select(InputFormats.FEATURES, label, idCol);
+        List<String> kept = new java.util.ArrayList<>(List.of(InputFormats.FEATURES, label));
+        if (idCol != null) {
+            kept.add(idCol);
+        }
+        if (weight != null) {
+            kept.add(weight);
+        }
+        train = train.selectExpr(kept.stream().map(c -> "`" + c + "`").toArray(String[]::new));
         Dataset<Row> fitData = train;
         if (job.has("data.validation")) {
             // Explicit validation rows: fitted with the training rows, marked so the estimator holds them out.
             LabeledFrame v = InputFormats.read(spark, job.get("data.validation"), job.get("data.format"), label,
-                    job.get("data.features"), -1);
+                    job.get("data.features"), -1, notFeatures);
             if (!v.hasLabel()) {
                 throw new InputException(v.source() + ": no label column '" + label + "' among " + v.inputColumns());
             }
             Dataset<Row> marked = v.frame().select(InputFormats.FEATURES, label);
             if (idCol != null) { // validation rows are only scored; they need no identity
                 marked = marked.withColumn(idCol, functions.lit(null).cast(train.schema().apply(idCol).dataType()));
+            }
+            if (weight != null) { // weighted as their file says, or 1 each
+                marked = marked.withColumn(weight, java.util.Arrays.asList(v.frame().columns()).contains(weight)
+                        ? v.frame().col(weight).cast("double") : functions.lit(1.0));
             }
             fitData = train.withColumn(VALIDATION_MARK, functions.lit(false))
                     .union(marked.withColumn(VALIDATION_MARK, functions.lit(true)));
@@ -187,6 +208,11 @@ final class TrainCommand implements Callable<Integer> {
                 score.metrics(), score.confusion()), reportPath, spark.sparkContext().hadoopConfiguration());
         out.printf("model saved to %s%nreport: %s%n", modelPath, index);
         return 0;
+    }
+
+    /** The columns read as columns but not as features: the sample weight (data.weight), if any. */
+    private static List<String> notFeatures(JobConfig job) {
+        return job.has("data.weight") ? List.of(job.get("data.weight")) : List.of();
     }
 
     /** The test rows' metrics as the task defines them: text for people, a map for JSON, the confusion matrix. */

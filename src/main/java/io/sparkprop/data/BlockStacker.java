@@ -25,17 +25,20 @@ public final class BlockStacker {
     private final Standardizer standardizer;
     private final int blockRows;
     private final Precision precision;
+    private final boolean weighted;
     private final List<Block> blocks = new ArrayList<>();
     private final double[] row;
     private double[] x;
     private double[] y;
     private long[] keys;
+    private double[] weights;
+    private double nextWeight = 1.0;
     private int filled;
     private long rowsSeen;
 
     /** {@code standardizer} may be null (features used as they are). */
     public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows) {
-        this(inputWidth, targets, standardizer, blockRows, Precision.FLOAT64);
+        this(inputWidth, targets, standardizer, blockRows, Precision.FLOAT64, false);
     }
 
     /**
@@ -44,6 +47,12 @@ public final class BlockStacker {
      */
     public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows,
                         Precision precision) {
+        this(inputWidth, targets, standardizer, blockRows, precision, false);
+    }
+
+    /** With {@code weighted}, every row carries a weight ({@link #weighNext}; 1 unless given). */
+    public BlockStacker(int inputWidth, TargetEncoder targets, Standardizer standardizer, int blockRows,
+                        Precision precision, boolean weighted) {
         if (inputWidth <= 0 || blockRows <= 0) {
             throw new IllegalArgumentException("need inputWidth > 0 and blockRows > 0, got "
                     + inputWidth + ", " + blockRows);
@@ -57,6 +66,7 @@ public final class BlockStacker {
         this.standardizer = standardizer;
         this.blockRows = blockRows;
         this.precision = precision;
+        this.weighted = weighted;
         this.row = new double[inputWidth];
     }
 
@@ -79,6 +89,20 @@ public final class BlockStacker {
             }
         }
         addRow(label, vectorLabel, hasKey, key);
+    }
+
+    /**
+     * The weight of the next row added (a stacker made {@code weighted}): finite and at least 0,
+     * else the row is bad. 0 leaves the row out of every sum, as if it were not there.
+     */
+    public void weighNext(double weight) {
+        if (!weighted) {
+            throw new IllegalStateException("this stacker was not made for weighted rows");
+        }
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new BadRowException(rowsSeen, "weight " + weight + " is not a finite number >= 0");
+        }
+        nextWeight = weight;
     }
 
     /** A row whose label is a vector: one value per regression output. */
@@ -124,6 +148,7 @@ public final class BlockStacker {
             x = new double[inputWidth * blockRows];
             y = new double[targets.width() * blockRows];
             keys = new long[blockRows];
+            weights = weighted ? new double[blockRows] : null;
         }
         try {
             if (vectorLabel != null) {
@@ -145,6 +170,10 @@ public final class BlockStacker {
             keys[filled] = vectorLabel != null ? RowIdentity.ofContent(row, 0, inputWidth, vectorLabel)
                     : RowIdentity.ofContent(row, 0, inputWidth, label);
         }
+        if (weighted) {
+            weights[filled] = nextWeight;
+            nextWeight = 1.0;
+        }
         filled++;
         rowsSeen++;
         if (filled == blockRows) {
@@ -158,16 +187,19 @@ public final class BlockStacker {
         }
         double[] fy = filled == blockRows ? y : Arrays.copyOf(y, filled * targets.width());
         long[] fk = filled == blockRows ? keys : Arrays.copyOf(keys, filled);
+        Block block;
         if (precision == Precision.FLOAT32) {
             float[] fx = new float[filled * inputWidth];
             for (int i = 0; i < fx.length; i++) {
                 fx[i] = (float) x[i];
             }
-            blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
+            block = new Block(inputWidth, targets.width(), filled, fx, fy, fk);
         } else {
             double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
-            blocks.add(new Block(inputWidth, targets.width(), filled, fx, fy, fk));
+            block = new Block(inputWidth, targets.width(), filled, fx, fy, fk);
         }
+        blocks.add(weighted ? block.withWeights(Arrays.copyOf(weights, filled)) : block);
+        weights = null;
         x = null;
         y = null;
         keys = null;

@@ -97,6 +97,12 @@ public interface FeedForwardParams extends Params {
             + " a commit marker is written last); the newest 3 are kept; unset = no checkpoints");
     ParamSpec<IntParam> CHECKPOINT_INTERVAL = ParamSpec.ints("checkpointInterval",
             "epochs between checkpoints (>= 1)", 1, atLeast(1.0));
+    ParamSpec<Param<String>> WEIGHT_COL = ParamSpec.optionalString("weightCol", "a numeric column whose value"
+            + " weighs each row (finite, >= 0; 0 leaves the row out): every gradient sum, the loss and the metrics"
+            + " are weighted and the mean is over the sum of the weights; unset = every row weighs 1").notAConfKey();
+    ParamSpec<Param<String>> CLASS_WEIGHTS = ParamSpec.optionalString("classWeights", "classification: balanced"
+            + " (each class weighted by rows / (classes x its rows)) or one weight per class, e.g. 1,4; on top of"
+            + " the row weights; unset = none", ClassWeights::isValid);
     ParamSpec<DoubleArrayParam> DROPOUT = ParamSpec.doubleArrays("dropout", "inverted dropout in training: the"
             + " share of hidden units dropped, each in [0, 1), one rate for every hidden layer or one per hidden"
             + " layer, e.g. 0.2 or 0.3,0.1; each mask follows from the seed, step and row, so runs stay"
@@ -113,8 +119,8 @@ public interface FeedForwardParams extends Params {
     List<ParamSpec<?>> ALL = List.of(HIDDEN_LAYERS, ACTIVATION, LOSS, OPTIMIZER, STEP_SIZE, BATCH_SIZE, MAX_EPOCHS,
             SEED, STANDARDIZE, MOMENTUM, NESTEROV, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, REG_PARAM, SCHEDULE,
             DECAY_RATE, DECAY_EPOCHS, WARMUP_EPOCHS, VALIDATION_FRACTION, VALIDATION_INDICATOR_COL,
-            ID_COL, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, DROPOUT, PRECISION,
-            INITIAL_WEIGHTS);
+            ID_COL, WEIGHT_COL, CLASS_WEIGHTS, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, DROPOUT,
+            PRECISION, INITIAL_WEIGHTS);
 
     /** The Param objects of this instance (an implementation detail; use the accessors below). */
     FeedForwardParamSet paramSet();
@@ -335,6 +341,24 @@ public interface FeedForwardParams extends Params {
         return (Integer) getOrDefault(checkpointInterval());
     }
 
+    default Param<String> weightCol() {
+        return paramSet().get(WEIGHT_COL);
+    }
+
+    /** The weight column if set, else null (every row weighs 1). */
+    default String getWeightCol() {
+        return isDefined(weightCol()) ? getOrDefault(weightCol()) : null;
+    }
+
+    default Param<String> classWeights() {
+        return paramSet().get(CLASS_WEIGHTS);
+    }
+
+    /** {@code balanced}, a list of weights, or null when unset. */
+    default String getClassWeights() {
+        return isDefined(classWeights()) ? getOrDefault(classWeights()) : null;
+    }
+
     default DoubleArrayParam dropout() {
         return paramSet().get(DROPOUT);
     }
@@ -489,6 +513,15 @@ public interface FeedForwardParams extends Params {
 
         default T setCheckpointInterval(int value) {
             return with(checkpointInterval(), value);
+        }
+
+        default T setWeightCol(String value) {
+            return with(weightCol(), value);
+        }
+
+        /** {@code balanced}, or one weight per class such as {@code 1,4}. */
+        default T setClassWeights(String value) {
+            return with(classWeights(), value);
         }
 
         /** One rate for every hidden layer, or one per hidden layer; 0 = off. */

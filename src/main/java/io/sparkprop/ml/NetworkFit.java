@@ -4,17 +4,18 @@ import io.sparkprop.data.RowIdentity;
 import io.sparkprop.data.Standardizer;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.spark.HadoopFileStore;
 import io.sparkprop.spark.RowSplits;
-import io.sparkprop.nn.Dropout;
-import io.sparkprop.nn.Precision;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.train.CheckpointStore;
 import io.sparkprop.train.TrainingListener;
 import io.sparkprop.train.TrainingResult;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Column;
@@ -27,6 +28,9 @@ import org.apache.spark.sql.functions;
  * {@link Task} says what targets are), then the Spark trainer.
  */
 final class NetworkFit {
+    /** The weight the trainer sees when classWeights multiplies the rows' own. */
+    private static final String ROW_WEIGHT = "_sparkprop_row_weight";
+
     private NetworkFit() {
     }
 
@@ -49,9 +53,26 @@ final class NetworkFit {
         if (idCol != null && !java.util.Arrays.asList(all.columns()).contains(idCol)) {
             throw new IllegalArgumentException("no idCol '" + idCol + "' among " + java.util.Arrays.toString(all.columns()));
         }
-        Column[] columns = idCol == null
+        String weightCol = p.getWeightCol();
+        if (weightCol != null && !java.util.Arrays.asList(all.columns()).contains(weightCol)) {
+            throw new IllegalArgumentException("no weightCol '" + weightCol + "' among "
+                    + java.util.Arrays.toString(all.columns()));
+        }
+        if (p.getClassWeights() != null && task != Task.CLASSIFICATION) {
+            throw new IllegalArgumentException("classWeights is for classification; a regression has no classes");
+        }
+        java.util.List<Column> kept = new java.util.ArrayList<>(List.of(functions.col(featuresCol),
+                functions.col(labelCol)));
+        if (idCol != null) {
+            kept.add(functions.col(idCol));
+        }
+        if (weightCol != null) {
+            kept.add(functions.col(weightCol));
+        }
+        Column[] columns = kept.toArray(new Column[0]);
+        Column[] validationColumns = weightCol == null
                 ? new Column[] {functions.col(featuresCol), functions.col(labelCol)}
-                : new Column[] {functions.col(featuresCol), functions.col(labelCol), functions.col(idCol)};
+                : new Column[] {functions.col(featuresCol), functions.col(labelCol), functions.col(weightCol)};
         String indicator = p.getValidationIndicatorCol();
         if (indicator != null) {
             if (!java.util.Arrays.asList(all.columns()).contains(indicator)) {
@@ -59,13 +80,13 @@ final class NetworkFit {
                         + java.util.Arrays.toString(all.columns()));
             }
             data = all.filter(functions.not(functions.col(indicator))).select(columns);
-            validation = all.filter(functions.col(indicator)).select(featuresCol, labelCol);
+            validation = all.filter(functions.col(indicator)).select(validationColumns);
         } else if (p.getValidationFraction() > 0) {
             // By each row's identity, not randomSplit: the same validation rows on any partitioning.
             Dataset<Row>[] split = RowSplits.split(all, featuresCol, labelCol, idCol, p.getSeed(),
                     RowIdentity.VALIDATION, p.getValidationFraction());
             data = split[0].select(columns);
-            validation = split[1].select(featuresCol, labelCol);
+            validation = split[1].select(validationColumns);
         } else {
             data = all.select(columns);
         }
@@ -109,8 +130,21 @@ final class NetworkFit {
             initial = WeightInit.initialWeights(topology, p.getSeed());
         }
 
+        String rowWeight = weightCol;
+        if (p.getClassWeights() != null) {
+            // Counted on the training rows; validation rows take the same factors.
+            double[] perClass = ClassWeights.of(p.getClassWeights(), data, labelCol, targets.classCount());
+            Column base = weightCol == null ? functions.lit(1.0) : functions.col(weightCol);
+            rowWeight = ROW_WEIGHT;
+            data = data.withColumn(ROW_WEIGHT, ClassWeights.rowWeight(base, functions.col(labelCol), perClass));
+            if (validation != null) {
+                validation = validation.withColumn(ROW_WEIGHT,
+                        ClassWeights.rowWeight(base, functions.col(labelCol), perClass));
+            }
+        }
         SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
-                .columns(featuresCol, labelCol).idCol(idCol).precision(Precision.fromParam(p.getPrecision()));
+                .columns(featuresCol, labelCol).idCol(idCol).weightCol(rowWeight)
+                .precision(Precision.fromParam(p.getPrecision()));
         if (p.getCheckpointDir() != null) {
             trainer.checkpoints(new CheckpointStore(new HadoopFileStore(p.getCheckpointDir(),
                     data.sparkSession().sparkContext().hadoopConfiguration()), 3),

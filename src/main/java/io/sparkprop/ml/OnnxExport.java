@@ -2,11 +2,9 @@ package io.sparkprop.ml;
 
 import io.sparkprop.data.InputException;
 import io.sparkprop.onnx.OnnxModel;
-import java.io.File;
+import io.sparkprop.spark.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -27,32 +25,13 @@ final class OnnxExport {
                 PRODUCER_VERSION).toByteArray();
         Configuration conf = SparkSession.getActiveSession().isDefined()
                 ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration() : new Configuration();
-        Path target = new Path(path);
-        if (target.toUri().getScheme() == null) {
-            target = new Path(new File(path).getAbsoluteFile().toURI());
-        }
+        Path target = HadoopFiles.qualify(path);
         try {
             FileSystem fs = target.getFileSystem(conf);
             if (isFolder(fs, target)) {
                 throw new InputException("ONNX export to " + path + ": that is a folder; give a file name");
             }
-            // Written beside the target, then renamed over it: a failed export leaves no partial file.
-            Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-            try {
-                try (OutputStream out = fs.create(tmp, false)) {
-                    out.write(bytes);
-                }
-                if (fs.exists(target)) {
-                    fs.delete(target, false);
-                }
-                if (!fs.rename(tmp, target)) {
-                    throw new IOException("could not rename " + tmp + " to " + target);
-                }
-            } finally {
-                if (fs.exists(tmp)) {
-                    fs.delete(tmp, false);
-                }
-            }
+            HadoopFiles.writeReplacing(fs, target, bytes);
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof InputException i) {
                 throw i;

@@ -97,6 +97,11 @@ public final class ParamSpec<P extends Param<?>> {
         return new ParamSpec<>(name, true, t -> doc, null, null, ParamSpec::strings);
     }
 
+    /** A string with no default that {@code check} must accept when it is set. */
+    public static ParamSpec<Param<String>> optionalString(String name, String doc, Check check) {
+        return new ParamSpec<>(name, true, t -> doc, null, t -> check, ParamSpec::strings);
+    }
+
     /** A vector with no default, set from code only (not a conf key). */
     public static ParamSpec<Param<Vector>> optionalVector(String name, String doc) {
         return new ParamSpec<>(name, false, t -> doc, null, null,

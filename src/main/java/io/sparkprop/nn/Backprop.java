@@ -51,12 +51,12 @@ public final class Backprop {
      * the buffer holding A_L (n_L x cols, from offset 0). The buffer is reused by the next call.
      */
     public double[] forward(double[] w, double[] x, int xOff, int cols) {
-        return forward(w, x, xOff, cols, null, 0, null, 0);
+        return forward(w, x, xOff, cols, null, 0, RowInfo.NONE);
     }
 
     /** The forward pass; with {@code dropout} on, each hidden layer's A_l is masked as it goes up. */
-    private double[] forward(double[] w, double[] x, int xOff, int cols, Dropout dropout, long stepKey, long[] keys,
-                             int keyOff) {
+    private double[] forward(double[] w, double[] x, int xOff, int cols, Dropout dropout, long stepKey,
+                             RowInfo rows) {
         checkColumns(cols);
         int layers = topology.layerCount();
         if (cols == 0) {
@@ -73,7 +73,7 @@ public final class Backprop {
             topology.activation(l).forwardInPlace(a[l], 0, topology.width(l), cols);
             if (masked && l < layers) {
                 int len = topology.width(l) * cols;
-                dropout.fill(scale(l), l, topology.width(l), stepKey, keys, keyOff, cols);
+                dropout.fill(scale(l), l, topology.width(l), stepKey, rows.keys(), rows.offset(), cols);
                 for (int i = 0; i < len; i++) {
                     kept[l][i] = a[l][i] * scale[l][i];
                 }
@@ -110,21 +110,21 @@ public final class Backprop {
      * taken maxColumns at a time.
      */
     public void accumulate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
-        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, null, 0);
+        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, RowInfo.NONE);
     }
 
     /**
-     * {@link #accumulate} with {@code dropout} on the hidden layers: the masks of the step
-     * {@code stepKey} for the rows whose identities are {@code keys[keyOff..]}.
+     * {@link #accumulate} for rows that may carry weights (every sum weighted by w_i) and, with
+     * {@code dropout} on, identities: the masks of the step {@code stepKey} for those rows.
      */
     public void accumulate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
-                           Dropout dropout, long stepKey, long[] keys, int keyOff) {
+                           Dropout dropout, long stepKey, RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey, keys,
-                    keyOff + start);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey,
+                    rows.skip(start));
         }
     }
 
@@ -133,39 +133,33 @@ public final class Backprop {
      * a forward pass, for validation and evaluation.
      */
     public void evaluate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+        evaluate(w, x, xOff, y, yOff, cols, into, RowInfo.NONE);
+    }
+
+    /** {@link #evaluate} for rows that may carry weights. */
+    public void evaluate(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                         RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            int yAt = yOff + start * nL;
             double[] out = forward(w, x, xOff + start * n0, chunk);
-            into.addStatistics(topology.loss().sum(zOut, out, 0, y, yAt, nL, chunk), chunk,
-                    topology.countCorrect(out, 0, y, yAt, chunk));
+            OutputLayer.addStatistics(topology, zOut, out, y, yOff + start * nL, chunk, rows.skip(start), into);
         }
-    }
-
-    /** {@link #accumulate} over a whole block, with {@code dropout} at the step {@code stepKey}. */
-    public void accumulate(double[] w, Block block, GradientSum into, Dropout dropout, long stepKey) {
-        checkBlock(block);
-        accumulate(w, block.features(), 0, block.targets(), 0, block.size(), into, dropout, stepKey,
-                block.rowKeys(), 0);
     }
 
     private void accumulateChunk(double[] w, double[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
-                                 Dropout dropout, long stepKey, long[] keys, int keyOff) {
+                                 Dropout dropout, long stepKey, RowInfo rows) {
         int layers = topology.layerCount();
         int nL = topology.outputWidth();
         boolean masked = !dropout.isOff();
-        if (masked && keys == null) {
+        if (masked && rows.keys() == null) {
             throw new IllegalArgumentException("dropout needs the rows' identities");
         }
-        double[] out = forward(w, x, xOff, cols, dropout, stepKey, keys, keyOff);
-        Loss loss = topology.loss();
-        double lossSum = loss.sum(zOut, out, 0, y, yOff, nL, cols);
-        int correct = topology.countCorrect(out, 0, y, yOff, cols);
-        into.addStatistics(lossSum, cols, correct);
-
-        loss.deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dz[layers], 0, nL * cols);
+        double[] out = forward(w, x, xOff, cols, dropout, stepKey, rows);
+        OutputLayer.addStatistics(topology, zOut, out, y, yOff, cols, rows, into);
+        topology.loss().deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dz[layers], 0, nL * cols);
+        OutputLayer.weighDelta(dz[layers], nL, cols, rows);
         double[] sums = into.sums();
         for (int l = layers; l >= 1; l--) {
             double[] in = l == 1 ? x : below(l, masked);

@@ -20,6 +20,7 @@ public final class Block implements Serializable {
     private final float[] floatFeatures;  // null when the features are doubles
     private final double[] targets;
     private final long[] rowKeys;
+    private final double[] weights;       // w_i per sample; null when every row weighs 1
 
     /** A block whose rows have no identity of their own: they are known by their stored content. */
     public Block(int inputWidth, int targetWidth, int size, double[] features, double[] targets) {
@@ -31,16 +32,16 @@ public final class Block implements Serializable {
      *                decides the step of an epoch the sample belongs to; null when there are none
      */
     public Block(int inputWidth, int targetWidth, int size, double[] features, double[] targets, long[] rowKeys) {
-        this(inputWidth, targetWidth, size, features, null, targets, rowKeys);
+        this(inputWidth, targetWidth, size, features, null, targets, rowKeys, null);
     }
 
     /** A block whose features are floats (float32 training). */
     public Block(int inputWidth, int targetWidth, int size, float[] features, double[] targets, long[] rowKeys) {
-        this(inputWidth, targetWidth, size, null, features, targets, rowKeys);
+        this(inputWidth, targetWidth, size, null, features, targets, rowKeys, null);
     }
 
     private Block(int inputWidth, int targetWidth, int size, double[] features, float[] floatFeatures,
-                  double[] targets, long[] rowKeys) {
+                  double[] targets, long[] rowKeys, double[] weights) {
         int featureCount = features != null ? features.length : floatFeatures.length;
         if (inputWidth <= 0 || targetWidth <= 0 || size < 0) {
             throw new IllegalArgumentException("block of " + size + " samples needs positive widths, got "
@@ -52,6 +53,9 @@ public final class Block implements Serializable {
         if (rowKeys != null && rowKeys.length < size) {
             throw new IllegalArgumentException("block has " + rowKeys.length + " row keys for " + size + " samples");
         }
+        if (weights != null && weights.length < size) {
+            throw new IllegalArgumentException("block has " + weights.length + " weights for " + size + " samples");
+        }
         this.inputWidth = inputWidth;
         this.targetWidth = targetWidth;
         this.size = size;
@@ -59,6 +63,17 @@ public final class Block implements Serializable {
         this.floatFeatures = floatFeatures;
         this.targets = targets;
         this.rowKeys = rowKeys;
+        this.weights = weights;
+    }
+
+    /** This block with a weight w_i for each sample (null: every row weighs 1). */
+    public Block withWeights(double[] sampleWeights) {
+        return new Block(inputWidth, targetWidth, size, features, floatFeatures, targets, rowKeys, sampleWeights);
+    }
+
+    /** w_i per sample, or null when every row weighs 1; shared, not copied. */
+    public double[] weights() {
+        return weights;
     }
 
     public int inputWidth() {

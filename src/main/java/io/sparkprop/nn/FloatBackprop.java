@@ -72,12 +72,12 @@ public final class FloatBackprop {
      * the buffer holding A_L in double (n_L x cols, from offset 0), reused by the next call.
      */
     public double[] forward(float[] w, float[] x, int xOff, int cols) {
-        return forward(w, x, xOff, cols, null, 0, null, 0);
+        return forward(w, x, xOff, cols, null, 0, RowInfo.NONE);
     }
 
     /** The forward pass; with {@code dropout} on, each hidden layer's A_l is masked as it goes up. */
-    private double[] forward(float[] w, float[] x, int xOff, int cols, Dropout dropout, long stepKey, long[] keys,
-                             int keyOff) {
+    private double[] forward(float[] w, float[] x, int xOff, int cols, Dropout dropout, long stepKey,
+                             RowInfo rows) {
         if (cols < 0 || cols > maxColumns) {
             throw new IllegalArgumentException("cannot run " + cols + " samples through buffers for " + maxColumns);
         }
@@ -90,7 +90,7 @@ public final class FloatBackprop {
                 int len = topology.width(l) * cols;
                 topology.activation(l).forwardInPlace(a[l], 0, len);
                 if (masked) {
-                    dropout.fill(scale(l), l, topology.width(l), stepKey, keys, keyOff, cols);
+                    dropout.fill(scale(l), l, topology.width(l), stepKey, rows.keys(), rows.offset(), cols);
                     for (int i = 0; i < len; i++) {
                         kept[l][i] = a[l][i] * scale[l][i];
                     }
@@ -133,22 +133,22 @@ public final class FloatBackprop {
      * {@code into}, with their loss sum, count and correct count; maxColumns at a time.
      */
     public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
-        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, null, 0);
+        accumulate(w, x, xOff, y, yOff, cols, into, Dropout.NONE, 0, RowInfo.NONE);
     }
 
     /** {@link #accumulate} with {@code dropout}: {@link Backprop}'s masks, for the same rows and step. */
     public void accumulate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
-                           Dropout dropout, long stepKey, long[] keys, int keyOff) {
+                           Dropout dropout, long stepKey, RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
-        if (!dropout.isOff() && keys == null) {
+        if (!dropout.isOff() && rows.keys() == null) {
             throw new IllegalArgumentException("dropout needs the rows' identities");
         }
         java.util.Arrays.fill(partial, 0f);
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey, keys,
-                    keyOff + start);
+            accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey,
+                    rows.skip(start));
         }
         double[] sums = into.sums();
         for (int i = 0; i < partial.length; i++) {
@@ -156,29 +156,27 @@ public final class FloatBackprop {
         }
     }
 
-    /** Adds only the loss sum, count and correct count of {@code cols} samples into {@code into}. */
-    public void evaluate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into) {
+    /** Adds only the loss sum, count and correct count of {@code cols} samples (weighted, if they are) into {@code into}. */
+    public void evaluate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
+                         RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
-            int yAt = yOff + start * nL;
             double[] out = forward(w, x, xOff + start * n0, chunk);
-            into.addStatistics(topology.loss().sum(zOut, out, 0, y, yAt, nL, chunk), chunk,
-                    topology.countCorrect(out, 0, y, yAt, chunk));
+            OutputLayer.addStatistics(topology, zOut, out, y, yOff + start * nL, chunk, rows.skip(start), into);
         }
     }
 
     private void accumulateChunk(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
-                                 Dropout dropout, long stepKey, long[] keys, int keyOff) {
+                                 Dropout dropout, long stepKey, RowInfo rows) {
         int layers = topology.layerCount();
         int nL = topology.outputWidth();
         boolean masked = !dropout.isOff();
-        double[] out = forward(w, x, xOff, cols, dropout, stepKey, keys, keyOff);
-        Loss loss = topology.loss();
-        into.addStatistics(loss.sum(zOut, out, 0, y, yOff, nL, cols), cols, topology.countCorrect(out, 0, y, yOff, cols));
-
-        loss.deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dzOut, 0, nL * cols);
+        double[] out = forward(w, x, xOff, cols, dropout, stepKey, rows);
+        OutputLayer.addStatistics(topology, zOut, out, y, yOff, cols, rows, into);
+        topology.loss().deltaInPlace(topology.outputActivation(), out, 0, y, yOff, dzOut, 0, nL * cols);
+        OutputLayer.weighDelta(dzOut, nL, cols, rows);
         for (int i = 0, len = nL * cols; i < len; i++) {
             dz[layers][i] = (float) dzOut[i];
         }

@@ -9,9 +9,11 @@ import java.io.Serializable;
 
 /**
  * Sums over the samples seen, never means: S_W and S_b for every layer in the flat layout of
- * {@link Topology}, the loss sum, the sample count m and the number classified correctly.
- * Partial sums from any split of the rows merge by addition; the one division by m happens
- * where all of them have been added (see {@link #meanGradientInPlace()}).
+ * {@link Topology}, the loss sum, the number of rows, their weight m and the weight classified
+ * correctly. With sample weights w_i every sum is weighted (S_W = sum_i w_i dZ_i A_i^T, m = sum_i
+ * w_i); without, every w_i is 1 and m is the row count. Partial sums from any split of the rows
+ * merge by addition; the one division by m happens where all of them have been added (see
+ * {@link #meanGradientInPlace()}).
  */
 public final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,14 +27,16 @@ public final class GradientSum implements Serializable {
         new ObjectStreamField("parameterCount", int.class),
         new ObjectStreamField("lossSum", double.class),
         new ObjectStreamField("count", long.class),
-        new ObjectStreamField("correct", long.class),
+        new ObjectStreamField("weight", double.class),
+        new ObjectStreamField("correct", double.class),
     };
 
     private final int parameterCount;
     private double[] sums; // allocated on first use
     private double lossSum;
     private long count;
-    private long correct;
+    private double weight;
+    private double correct;
 
     public GradientSum(int parameterCount) {
         if (parameterCount <= 0) {
@@ -57,6 +61,7 @@ public final class GradientSum implements Serializable {
             }
             lossSum += other.lossSum;
             count += other.count;
+            weight += other.weight;
             correct += other.correct;
         }
         return this;
@@ -65,7 +70,16 @@ public final class GradientSum implements Serializable {
     void addStatistics(double loss, int samples, int rightAnswers) {
         lossSum += loss;
         count += samples;
+        weight += samples;
         correct += rightAnswers;
+    }
+
+    /** For weighted rows: {@code loss} and {@code weightedCorrect} already weighted, {@code rowWeight} their sum of w_i. */
+    void addWeightedStatistics(double loss, int samples, double rowWeight, double weightedCorrect) {
+        lossSum += loss;
+        count += samples;
+        weight += rowWeight;
+        correct += weightedCorrect;
     }
 
     /** The raw sums, in the flat parameter layout; the array itself, for accumulation. */
@@ -84,27 +98,33 @@ public final class GradientSum implements Serializable {
         return lossSum;
     }
 
-    /** m: the samples that went into these sums. */
+    /** The rows that went into these sums. */
     public long count() {
         return count;
     }
 
-    public long correct() {
+    /** m: the sum of the rows' weights (the row count when rows are not weighted). */
+    public double weight() {
+        return weight;
+    }
+
+    /** The weight of the rows classified correctly (their number when rows are not weighted). */
+    public double correct() {
         return correct;
     }
 
-    /** lossSum / m, or NaN when nothing was seen. */
+    /** lossSum / m, or NaN when no weight was seen. */
     public double meanLoss() {
-        return count == 0 ? Double.NaN : lossSum / count;
+        return weight == 0 ? Double.NaN : lossSum / weight;
     }
 
     /** Divides the sums by m once, turning them into the mean gradient; returns the array. */
     public double[] meanGradientInPlace() {
-        if (count == 0) {
-            throw new IllegalStateException("no samples were seen: cannot average a gradient over m = 0");
+        if (weight == 0) {
+            throw new IllegalStateException("no weight was seen: cannot average a gradient over m = 0");
         }
         double[] s = sums();
-        BLAS.getInstance().dscal(parameterCount, 1.0 / count, s, 1);
+        BLAS.getInstance().dscal(parameterCount, 1.0 / weight, s, 1);
         return s;
     }
 

@@ -1,14 +1,11 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.train.FileStore;
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,10 +28,7 @@ public final class HadoopFileStore implements FileStore {
             throw new IllegalArgumentException("checkpointDir must not be empty");
         }
         try {
-            Path path = new Path(dir);
-            if (path.toUri().getScheme() == null) {
-                path = new Path(new File(dir).getAbsoluteFile().toURI());
-            }
+            Path path = HadoopFiles.qualify(dir);
             FileSystem any = path.getFileSystem(conf);
             // Locally, the raw filesystem: no .crc file beside each file, half the calls per write.
             this.fs = any instanceof LocalFileSystem local ? local.getRawFileSystem() : any;
@@ -52,18 +46,7 @@ public final class HadoopFileStore implements FileStore {
 
     @Override
     public void write(String name, byte[] content) throws IOException {
-        Path target = resolve(name);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        try (OutputStream out = fs.create(tmp, false)) {
-            out.write(content);
-        }
-        if (!fs.rename(tmp, target)) {
-            // HDFS does not rename over an existing file: replace it (not atomic, hence the caller's marker)
-            if (!fs.delete(target, false) || !fs.rename(tmp, target)) {
-                fs.delete(tmp, false);
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
-        }
+        HadoopFiles.writeReplacing(fs, resolve(name), content);
     }
 
     @Override

@@ -66,20 +66,29 @@ public final class InputFormats {
      */
     public static LabeledFrame read(SparkSession spark, String path, String format, String labelCol,
                                     String featuresCol, int numFeatures) {
+        return read(spark, path, format, labelCol, featuresCol, numFeatures, List.of());
+    }
+
+    /**
+     * As above, with {@code notFeatures}: columns of a CSV or Parquet table that stay columns of
+     * the frame but are not features (a sample weight).
+     */
+    public static LabeledFrame read(SparkSession spark, String path, String format, String labelCol,
+                                    String featuresCol, int numFeatures, List<String> notFeatures) {
         String f = format == null || format.isBlank() ? guess(path) : format.trim().toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(f)) {
             throw new InputException("unknown data format '" + format + "'; expected one of " + FORMATS);
         }
         if (path.startsWith(BUNDLED)) {
-            return bundled(spark, path.substring(BUNDLED.length()), labelCol);
+            return bundled(spark, path.substring(BUNDLED.length()), labelCol, notFeatures);
         }
         if (!f.equals("idx")) {
             requireExists(spark, path);
         }
         return switch (f) {
-            case "csv" -> csv(spark, path, labelCol);
+            case "csv" -> csv(spark, path, labelCol, notFeatures);
             case "libsvm" -> libsvm(spark, path, labelCol, numFeatures);
-            case "parquet" -> parquet(spark, path, labelCol, featuresCol);
+            case "parquet" -> parquet(spark, path, labelCol, featuresCol, notFeatures);
             default -> idx(spark, path, labelCol);
         };
     }
@@ -103,7 +112,7 @@ public final class InputFormats {
      * A CSV shipped in the jar, read from the classpath by the task itself (executors have the
      * jar) and spread over the default parallelism.
      */
-    private static LabeledFrame bundled(SparkSession spark, String name, String labelCol) {
+    private static LabeledFrame bundled(SparkSession spark, String name, String labelCol, List<String> notFeatures) {
         String resource = "/datasets/" + name + ".csv";
         if (InputFormats.class.getResource(resource) == null) {
             throw new InputException("no bundled dataset '" + name + "'; bundled: " + BUNDLED_NAMES);
@@ -118,15 +127,16 @@ public final class InputFormats {
                         .iterator();
             }
         });
-        return csv(spark, lines, BUNDLED + name, labelCol);
+        return csv(spark, lines, BUNDLED + name, labelCol, notFeatures);
     }
 
-    private static LabeledFrame csv(SparkSession spark, String path, String labelCol) {
+    private static LabeledFrame csv(SparkSession spark, String path, String labelCol, List<String> notFeatures) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return csv(spark, jsc.textFile(path), path, labelCol);
+        return csv(spark, jsc.textFile(path), path, labelCol, notFeatures);
     }
 
-    private static LabeledFrame csv(SparkSession spark, JavaRDD<String> lines, String path, String labelCol) {
+    private static LabeledFrame csv(SparkSession spark, JavaRDD<String> lines, String path, String labelCol,
+                                    List<String> notFeatures) {
         List<String> first = lines.take(1);
         if (first.isEmpty() || first.get(0).isBlank()) {
             throw new InputException(path + ": empty file, expected a header row");
@@ -134,10 +144,14 @@ public final class InputFormats {
         String header = first.get(0);
         String[] names = CsvTable.header(header, path);
         int labelAt = Arrays.asList(names).indexOf(labelCol);
+        boolean[] feature = new boolean[names.length];
+        for (int i = 0; i < names.length; i++) {
+            feature[i] = i != labelAt && !notFeatures.contains(names[i]);
+        }
         String source = path;
         JavaRDD<Row> rows = lines.zipWithIndex()
                 .filter(t -> !t._1().isBlank() && !t._1().equals(header))
-                .map(t -> parseCsvLine(t._1(), t._2() + 1, names, labelAt, source));
+                .map(t -> parseCsvLine(t._1(), t._2() + 1, names, feature, source));
         StructType schema = new StructType();
         for (String n : names) {
             schema = schema.add(n, DataTypes.DoubleType, false);
@@ -147,14 +161,22 @@ public final class InputFormats {
         return new LabeledFrame(frame, path, labelCol, labelAt >= 0, List.of(names), true);
     }
 
-    static Row parseCsvLine(String line, long lineNo, String[] names, int labelAt, String source) {
+    /**
+     * One CSV line as its cells (each a double column), the features vector of the cells marked
+     * {@code feature}, and the line's number.
+     */
+    static Row parseCsvLine(String line, long lineNo, String[] names, boolean[] feature, String source) {
         double[] cells = CsvTable.parseLine(line, lineNo, names, source);
         Object[] values = new Object[names.length + 2];
-        double[] features = new double[labelAt >= 0 ? names.length - 1 : names.length];
+        int width = 0;
+        for (boolean f : feature) {
+            width += f ? 1 : 0;
+        }
+        double[] features = new double[width];
         for (int i = 0, k = 0; i < cells.length; i++) {
             double v = cells[i];
             values[i] = v;
-            if (i != labelAt) {
+            if (feature[i]) {
                 features[k++] = v;
             }
         }
@@ -180,7 +202,8 @@ public final class InputFormats {
         return new LabeledFrame(frame, path, labelCol, true, List.of(labelCol), false);
     }
 
-    private static LabeledFrame parquet(SparkSession spark, String path, String labelCol, String featuresCol) {
+    private static LabeledFrame parquet(SparkSession spark, String path, String labelCol, String featuresCol,
+                                        List<String> notFeatures) {
         Dataset<Row> raw;
         try {
             raw = spark.read().parquet(path);
@@ -200,7 +223,7 @@ public final class InputFormats {
         }
         List<String> inputs = new ArrayList<>();
         for (StructField field : schema.fields()) {
-            if (field.name().equals(labelCol)) {
+            if (field.name().equals(labelCol) || notFeatures.contains(field.name())) {
                 continue;
             }
             if (!(field.dataType() instanceof NumericType)) {

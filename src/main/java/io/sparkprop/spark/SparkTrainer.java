@@ -33,6 +33,7 @@ public final class SparkTrainer {
     private String featuresCol = "features";
     private String labelCol = "label";
     private String idCol;
+    private String weightCol;
     private int blockRows = DEFAULT_BLOCK_ROWS;
     private Precision precision = Precision.FLOAT64;
     private int maxColumns = DEFAULT_MAX_COLUMNS;
@@ -73,6 +74,12 @@ public final class SparkTrainer {
         return this;
     }
 
+    /** A numeric column whose value weighs each row (training and validation rows); null: every row weighs 1. */
+    public SparkTrainer weightCol(String column) {
+        this.weightCol = column;
+        return this;
+    }
+
     /** The number type of the cached features and of the executors' arithmetic; float64 unless set. */
     public SparkTrainer precision(Precision p) {
         this.precision = java.util.Objects.requireNonNull(p);
@@ -97,11 +104,11 @@ public final class SparkTrainer {
         TrainingBlocks validationBlocks = null;
         try {
             sc.setJobDescription("sparkprop: caching training rows");
-            trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, idCol, topology.inputWidth(), targets,
-                    standardizer, blockRows, precision, "training data");
+            trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, idCol, weightCol, topology.inputWidth(),
+                    targets, standardizer, blockRows, precision, "training data");
             if (validation != null) {
                 sc.setJobDescription("sparkprop: caching validation rows");
-                validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null,
+                validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null, weightCol,
                         topology.inputWidth(), targets, standardizer, blockRows, precision, "validation data");
             }
             SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);

@@ -27,8 +27,9 @@ import org.apache.spark.storage.StorageLevel;
  * persisted MEMORY_AND_DISK and counted: what every training step reads. Close it to unpersist.
  */
 public final class TrainingBlocks implements AutoCloseable {
-    /** The id column's name among the selected ones. */
+    /** The id and weight columns' names among the selected ones. */
     private static final String ID = "_sparkprop_id";
+    private static final String WEIGHT = "_sparkprop_weight";
     private final JavaRDD<Block> blocks;
     private final long rowCount;
     private final long[] partitionRows;
@@ -50,26 +51,43 @@ public final class TrainingBlocks implements AutoCloseable {
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, int inputWidth,
                                          TargetEncoder targets, Standardizer standardizer, int blockRows,
                                          String what) {
-        return prepare(data, featuresCol, labelCol, null, inputWidth, targets, standardizer, blockRows,
+        return prepare(data, featuresCol, labelCol, null, null, inputWidth, targets, standardizer, blockRows,
                 Precision.FLOAT64, what);
     }
 
     /**
      * As above; with {@code idCol} set, each row is known by (a hash of) its id rather than by its
-     * content, which decides the step of an epoch it belongs to; the features are cached in
+     * content, which decides the step of an epoch it belongs to; with {@code weightCol} set, each
+     * row weighs that column's value (numeric, finite, at least 0); the features are cached in
      * {@code precision}.
      */
     public static TrainingBlocks prepare(Dataset<Row> data, String featuresCol, String labelCol, String idCol,
-                                         int inputWidth, TargetEncoder targets, Standardizer standardizer,
-                                         int blockRows, Precision precision, String what) {
-        if (idCol != null && !Arrays.asList(data.columns()).contains(idCol)) {
-            throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among "
-                    + Arrays.toString(data.columns()));
+                                         String weightCol, int inputWidth, TargetEncoder targets,
+                                         Standardizer standardizer, int blockRows, Precision precision, String what) {
+        List<String> columns = Arrays.asList(data.columns());
+        if (idCol != null && !columns.contains(idCol)) {
+            throw new IllegalArgumentException(what + ": no idCol '" + idCol + "' among " + columns);
         }
-        Dataset<Row> selected = selectColumns(idCol == null ? data : data.withColumn(ID, functions.col(idCol)),
-                featuresCol, labelCol, what);
+        if (weightCol != null) {
+            if (!columns.contains(weightCol)) {
+                throw new IllegalArgumentException(what + ": no weightCol '" + weightCol + "' among " + columns);
+            }
+            DataType wt = data.schema().apply(weightCol).dataType();
+            if (!(wt instanceof NumericType)) {
+                throw new IllegalArgumentException(what + ": weight column '" + weightCol + "' must be numeric, is "
+                        + wt.simpleString());
+            }
+        }
+        Dataset<Row> tagged = idCol == null ? data : data.withColumn(ID, functions.col(idCol));
+        if (weightCol != null) {
+            tagged = tagged.withColumn(WEIGHT, functions.col(weightCol).cast("double"));
+        }
+        Dataset<Row> selected = selectColumns(tagged, featuresCol, labelCol, what);
+        boolean hasId = idCol != null;
+        boolean weighted = weightCol != null;
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex((partition, rows) ->
-                stack(partition, rows, inputWidth, targets, standardizer, blockRows, precision), true);
+                stack(partition, rows, hasId, weighted, inputWidth, targets, standardizer, blockRows, precision),
+                true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Long> counts = blocks.mapPartitions(it -> {
@@ -124,15 +142,22 @@ public final class TrainingBlocks implements AutoCloseable {
         return withId(data, functions.col(featuresCol), functions.col(labelCol).cast("double"));
     }
 
-    /** (features, label), and the id column as the third when {@code data} has one. */
+    /** (features, label), then the id and the weight columns when {@code data} has them. */
     private static Dataset<Row> withId(Dataset<Row> data, Column features, Column label) {
-        return Arrays.asList(data.columns()).contains(ID) ? data.select(features, label, functions.col(ID))
-                : data.select(features, label);
+        List<Column> columns = new java.util.ArrayList<>(List.of(features, label));
+        for (String tag : new String[] {ID, WEIGHT}) {
+            if (Arrays.asList(data.columns()).contains(tag)) {
+                columns.add(functions.col(tag));
+            }
+        }
+        return data.select(columns.toArray(new Column[0]));
     }
 
-    private static Iterator<Block> stack(int partition, Iterator<Row> rows, int inputWidth, TargetEncoder targets,
-                                         Standardizer standardizer, int blockRows, Precision precision) {
-        BlockStacker stacker = new BlockStacker(inputWidth, targets, standardizer, blockRows, precision);
+    private static Iterator<Block> stack(int partition, Iterator<Row> rows, boolean hasId, boolean weighted,
+                                         int inputWidth, TargetEncoder targets, Standardizer standardizer,
+                                         int blockRows, Precision precision) {
+        BlockStacker stacker = new BlockStacker(inputWidth, targets, standardizer, blockRows, precision, weighted);
+        int weightAt = hasId ? 3 : 2;
         long index = 0;
         while (rows.hasNext()) {
             Row row = rows.next();
@@ -140,7 +165,13 @@ public final class TrainingBlocks implements AutoCloseable {
                 if (row.isNullAt(1)) {
                     throw new BadRowException(index, "label is null (or not a number)");
                 }
-                if (row.size() > 2) { // known by its id
+                if (weighted) {
+                    if (row.isNullAt(weightAt)) {
+                        throw new BadRowException(index, "weight is missing");
+                    }
+                    stacker.weighNext(row.getDouble(weightAt));
+                }
+                if (hasId) { // known by its id
                     if (row.isNullAt(2)) {
                         throw new BadRowException(index, "id is null");
                     }

@@ -5,6 +5,7 @@ import io.sparkprop.nn.Block;
 import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Precision;
+import io.sparkprop.nn.RowInfo;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +47,9 @@ public final class Shard {
             if (b.precision() != blocks.get(0).precision()) {
                 throw new IllegalArgumentException("a partition holds both float32 and float64 blocks");
             }
+            if ((b.weights() == null) != (blocks.get(0).weights() == null)) {
+                throw new IllegalArgumentException("a partition holds both weighted and unweighted blocks");
+            }
             rows += b.size();
         }
         if (rows > Integer.MAX_VALUE) {
@@ -72,13 +76,13 @@ public final class Shard {
         long dropoutKey = step.dropoutKey();
         if (step.isFullPass()) {
             for (Block b : blocks) {
-                long[] keys = dropout.isOff() ? null : rowKeys(b);
+                RowInfo rows = new RowInfo(dropout.isOff() ? null : rowKeys(b), b.weights(), 0);
                 if (floats) {
                     ws.floatBackprop().accumulate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into, dropout,
-                            dropoutKey, keys, 0);
+                            dropoutKey, rows);
                 } else {
                     ws.backprop().accumulate(w, b.features(), 0, b.targets(), 0, b.size(), into, dropout, dropoutKey,
-                            keys, 0);
+                            rows);
                 }
             }
             return;
@@ -91,6 +95,8 @@ public final class Shard {
         Object gatherX = floats ? ws.floatGatherX() : ws.gatherX();
         double[] gatherY = ws.gatherY();
         long[] gatherKeys = ws.gatherKeys();
+        boolean weighted = blocks.get(0).weights() != null;
+        double[] gatherWeights = weighted ? ws.gatherWeights() : null;
         int cols = 0;
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
@@ -104,37 +110,42 @@ public final class Shard {
                 if (keys != null) {
                     gatherKeys[cols] = keys[col];
                 }
+                if (weighted) {
+                    gatherWeights[cols] = b.weights()[col];
+                }
                 if (++cols == ws.maxColumns()) {
-                    accumulateGathered(w, w32, ws, cols, step, into);
+                    accumulateGathered(w, w32, ws, cols, step, gatherWeights, into);
                     cols = 0;
                 }
             }
         }
         if (cols > 0) {
-            accumulateGathered(w, w32, ws, cols, step, into);
+            accumulateGathered(w, w32, ws, cols, step, gatherWeights, into);
         }
     }
 
     /** Backprop over the first {@code cols} gathered rows, in float when {@code w32} (w as floats) is given. */
     private static void accumulateGathered(double[] w, float[] w32, ShardWorkspace ws, int cols, Step step,
-                                           GradientSum into) {
+                                           double[] gatherWeights, GradientSum into) {
+        RowInfo rows = new RowInfo(ws.gatherKeys(), gatherWeights, 0);
         if (w32 != null) {
             ws.floatBackprop().accumulate(w32, ws.floatGatherX(), 0, ws.gatherY(), 0, cols, into, step.dropout(),
-                    step.dropoutKey(), ws.gatherKeys(), 0);
+                    step.dropoutKey(), rows);
         } else {
             ws.backprop().accumulate(w, ws.gatherX(), 0, ws.gatherY(), 0, cols, into, step.dropout(),
-                    step.dropoutKey(), ws.gatherKeys(), 0);
+                    step.dropoutKey(), rows);
         }
     }
 
-    /** Adds the loss, count and correct count of every row (no gradient) into {@code into}. */
+    /** Adds the loss, count and correct count of every row (no gradient; weighted, if rows are) into {@code into}. */
     public void evaluate(double[] w, ShardWorkspace ws, GradientSum into) {
         float[] w32 = !blocks.isEmpty() && blocks.get(0).precision() == Precision.FLOAT32 ? ws.floatWeights(w) : null;
         for (Block b : blocks) {
+            RowInfo rows = new RowInfo(null, b.weights(), 0);
             if (w32 != null) {
-                ws.floatBackprop().evaluate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into);
+                ws.floatBackprop().evaluate(w32, b.floatFeatures(), 0, b.targets(), 0, b.size(), into, rows);
             } else {
-                ws.backprop().evaluate(w, b.features(), 0, b.targets(), 0, b.size(), into);
+                ws.backprop().evaluate(w, b.features(), 0, b.targets(), 0, b.size(), into, rows);
             }
         }
     }

@@ -16,6 +16,7 @@ public final class ShardWorkspace {
     private double[] gatherX;  // n_0 x maxColumns
     private double[] gatherY;  // n_L x maxColumns, for either precision
     private long[] gatherKeys; // the gathered rows' identities (for dropout's masks)
+    private double[] gatherWeights; // the gathered rows' weights, when they carry weights
     private FloatBackprop floatBackprop;
     private float[] floatGatherX;
     private float[] floatWeights;
@@ -61,6 +62,13 @@ public final class ShardWorkspace {
             gatherKeys = new long[maxColumns];
         }
         return gatherKeys;
+    }
+
+    double[] gatherWeights() {
+        if (gatherWeights == null) {
+            gatherWeights = new double[maxColumns];
+        }
+        return gatherWeights;
     }
 
     FloatBackprop floatBackprop() {

@@ -135,19 +135,21 @@ public final class Trainer {
         long start = System.nanoTime();
         double lossSum = 0;
         long count = 0;
-        long correct = 0;
+        double weight = 0;
+        double correct = 0;
         for (int s = 0; s < steps; s++) {
             Step step = new Step(config.seed(), epoch, s, steps, config.dropout());
             listener.onStepStart(step, config.maxEpochs());
             GradientSum sum = source.gradient(w, step);
-            if (sum.count() == 0) {
-                continue; // a small data set can leave a step empty; there is nothing to average
+            if (sum.weight() == 0) {
+                continue; // a small data set can leave a step empty (or all its rows weigh 0): nothing to average
             }
             if (!Double.isFinite(sum.lossSum())) {
                 throw new DivergenceException(epoch, s, steps, "the loss", config.stepSize());
             }
             lossSum += sum.lossSum();
             count += sum.count();
+            weight += sum.weight();
             correct += sum.correct();
             double[] gradient = sum.meanGradientInPlace();
             if (!optimizer.decaysWeights()) {
@@ -166,8 +168,8 @@ public final class Trainer {
             validationLoss = v.meanLoss();
             validationMetric = metric.of(v);
         }
-        return new EpochStats(epoch, steps, count, lossSum / count,
-                topology.isClassifier() ? (double) correct / count : Double.NaN,
+        return new EpochStats(epoch, steps, count, lossSum / weight,
+                topology.isClassifier() ? correct / weight : Double.NaN,
                 validationLoss, validationMetric, (System.nanoTime() - start) / 1e9);
     }
 

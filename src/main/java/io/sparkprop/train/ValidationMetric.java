@@ -19,7 +19,7 @@ public interface ValidationMetric extends Serializable {
     /** Whether a larger value is better (accuracy) or worse (an error). */
     boolean higherIsBetter();
 
-    /** Share classified correctly. */
+    /** Share (of the rows' weight) classified correctly. */
     static ValidationMetric accuracy() {
         return new Accuracy();
     }
@@ -48,7 +48,7 @@ public interface ValidationMetric extends Serializable {
 
         @Override
         public double of(GradientSum s) {
-            return (double) s.correct() / s.count();
+            return s.correct() / s.weight();
         }
 
         @Override

@@ -129,6 +129,18 @@ class BadInputTest {
     }
 
     @Test
+    void badSampleWeights() throws Exception {
+        String weighted = csv("weighted.csv", "p0,w,label", "1,1,0", "2,-2,1", "3,0.5,1", "4,1,0");
+        trainFails("weighted.csv: line 3, weight -2.0 in column 'w' is not a finite number >= 0",
+                "data.train=" + weighted, "data.weight=w");
+        trainFails("key data.weight: no column 'weight' in " + weighted + " (columns: [p0, w, label])",
+                "data.train=" + weighted, "data.weight=weight");
+        trainFails("text.csv: line 3, column 'w': 'heavy' is not a number",
+                "data.train=" + csv("text.csv", "p0,w,label", "1,1,0", "2,heavy,1", "3,1,1"), "data.weight=w");
+        trainFails("key classWeights: lots is out of range", "data.train=" + fixture, "classWeights=lots");
+    }
+
+    @Test
     void negativeOrFractionalClassLabel() throws Exception {
         trainFails("neg.csv: line 3, label -1.0 in column 'label' is not a class label",
                 "data.train=" + csv("neg.csv", "p0,label", "1,0", "2,-1", "3,1", "4,-2"));

@@ -73,6 +73,46 @@ class CommandsTest {
         assertTrue(Double.parseDouble(accuracy) >= 0.93, "held-out accuracy " + accuracy);
     }
 
+    /**
+     * data.weight: the weight column is read but is not a feature, in train and predict; rows of
+     * weight 0 are as good as absent, so a table with wrong-label rows weighted 0 trains (full batch)
+     * the model the clean table trains.
+     */
+    @Test
+    void aWeightColumnWeighsRowsAndIsNotAFeature() throws Exception {
+        List<String> clean = new java.util.ArrayList<>(List.of("a,b,w,label"));
+        List<String> noisy = new java.util.ArrayList<>(List.of("a,b,w,label"));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 300; i++) {
+            double a = r.nextDouble(-1, 1);
+            double b = r.nextDouble(-1, 1);
+            String row = a + "," + b + ",1," + (a + b > 0 ? 1 : 0);
+            clean.add(row);
+            noisy.add(row);
+            noisy.add(a + "," + b + ",0," + (a + b > 0 ? 0 : 1)); // the wrong label, weight 0
+        }
+        List<double[]> weights = new java.util.ArrayList<>();
+        for (String name : List.of("clean", "noisy")) {
+            Path csv = Files.write(dir.resolve(name + ".csv"), name.equals("clean") ? clean : noisy);
+            String out = dir.resolve("weighted-" + name).toString();
+            CliRunner.Result t = CliRunner.run("train", "--conf", "conf/default.properties", "--set",
+                    "data.train=" + csv, "--set", "data.label=label", "--set", "data.weight=w", "--set",
+                    "data.testFraction=0", "--set", "validationFraction=0", "--set", "hiddenLayers=6", "--set",
+                    "maxEpochs=3", "--set", "batchSize=0", "--set", "optimizer=gd", "--set", "stepSize=0.5", "--set",
+                    "standardize=false", "--set", "output.report=" + out + "-report", "--model", out);
+            assertEquals(0, t.code(), t.err());
+            assertTrue(t.out().contains("| 2 features |"), "w is not a feature: " + t.out());
+            weights.add(io.sparkprop.ml.FeedForwardClassificationModel.load(out).weights().toArray());
+            CliRunner.Result p = CliRunner.run("predict", "--model", out, "--data", csv.toString(), "--output",
+                    out + ".csv");
+            assertEquals(0, p.code(), p.err());
+            assertEquals(name.equals("clean") ? 301 : 601, Files.readAllLines(Path.of(out + ".csv")).size());
+        }
+        // The same sums, added in another order (the noisy file splits into other partitions).
+        double diff = io.sparkprop.spark.SparkTestSupport.relativeDifference(weights.get(1), weights.get(0));
+        assertTrue(diff < 1e-9, "weights differ by " + diff);
+    }
+
     @Test
     void evaluateScoresTheHeldOutRowsAsJson() throws Exception {
         CliRunner.Result r = CliRunner.run("evaluate", "--model", model, "--data", digitsHeldOut, "--label", "digit",

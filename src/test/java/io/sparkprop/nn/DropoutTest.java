@@ -99,7 +99,7 @@ class DropoutTest {
         }
         Backprop bp = new Backprop(t, samples);
         GradientSum analytic = new GradientSum(t.parameterCount());
-        bp.accumulate(w, x, 0, y, 0, samples, analytic, dropout, step, KEYS, 0);
+        bp.accumulate(w, x, 0, y, 0, samples, analytic, dropout, step, new RowInfo(KEYS, null, 0));
 
         boolean kinked = hidden == Activation.RELU;
         double h = kinked ? 1e-5 : 1e-3;
@@ -127,7 +127,7 @@ class DropoutTest {
         }
         GradientSum sum32 = new GradientSum(t.parameterCount());
         new FloatBackprop(t, 5).accumulate(FloatBackprop.toFloat(w), x32, 0, y, 0, samples, sum32, dropout, step,
-                KEYS, 0);
+                new RowInfo(KEYS, null, 0));
         double worst32 = 0;
         for (int i = 0; i < w.length; i++) {
             worst32 = Math.max(worst32, Math.abs(sum32.sums()[i] - numeric[i]) / largest);
@@ -142,7 +142,7 @@ class DropoutTest {
     private static double maskedLoss(Backprop bp, double[] w, double[] x, double[] y, int samples, Dropout dropout,
                                      long step) {
         GradientSum s = new GradientSum(bp.topology().parameterCount());
-        bp.accumulate(w, x, 0, y, 0, samples, s, dropout, step, KEYS, 0);
+        bp.accumulate(w, x, 0, y, 0, samples, s, dropout, step, new RowInfo(KEYS, null, 0));
         return s.lossSum();
     }
 }

@@ -106,7 +106,7 @@ class SparkTrainerTest {
         Step step = new Step(2, 1, 3, 5);
         assertTrue(SparkGradientSource.weightsInTasks(sizes.length, NET.parameterCount()));
         for (Precision precision : Precision.values()) {
-            try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, 5, TARGETS, null, 16,
+            try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, null, 5, TARGETS, null, 16,
                     precision, "test")) {
                 GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, step);
                 GradientSum broadcast = new SparkGradientSource(data, NET, 8, ShardTask.Decorator.NONE, 0)
@@ -131,7 +131,7 @@ class SparkTrainerTest {
             w[i] += 1e-9 * i; // bits that float rounding drops
         }
         Step step = new Step(2, 1, 3, 5);
-        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, 5, TARGETS, null, 16,
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, null, 5, TARGETS, null, 16,
                 Precision.FLOAT32, "test");
              LocalGradientSource local = new LocalGradientSource(NET, blocks(x, y, TARGETS, 16, Precision.FLOAT32),
                      8)) {
