@@ -114,46 +114,44 @@ final class Evaluation {
         if (classes > 0) {
             wrong = wrong.or(label.geq(classes));
         }
-        Dataset<Row> bad = data.frame().filter(wrong);
-        String where = "";
-        if (data.hasLineNumbers()) {
-            Row first = bad.agg(functions.min(LabeledFrame.LINE)).first();
-            if (first.isNullAt(0)) {
-                return;
-            }
-            long line = first.getLong(0);
-            bad = bad.filter(functions.col(LabeledFrame.LINE).equalTo(line));
-            where = "line " + line + ", ";
-        }
-        List<Row> first = bad.select(labelCol).limit(1).collectAsList();
-        if (!first.isEmpty()) {
-            Object v = first.get(0).get(0);
-            throw new InputException(data.source() + ": " + where + "label " + v + " in column '" + labelCol + "' is "
-                    + (classes > 0 ? "not a class the model knows (0.." + (classes - 1) + ")"
+        firstWrong(data, wrong, labelCol).ifPresent(w -> {
+            throw new InputException(data.source() + ": " + w.where() + "label " + w.value() + " in column '"
+                    + labelCol + "' is " + (classes > 0 ? "not a class the model knows (0.." + (classes - 1) + ")"
                     : "not a class label (a whole number 0, 1, 2, ...)"));
-        }
+        });
     }
 
-    /** The first row whose weight in {@code weightCol} is missing, negative or not finite, named by its line where known. */
+    /** Fails on the first row whose weight in {@code weightCol} is missing, negative or not finite. */
     static void requireWeights(LabeledFrame data, String weightCol) {
         var w = functions.col(weightCol).cast("double");
         var wrong = w.isNull().or(w.isNaN()).or(w.lt(0)).or(w.equalTo(Double.POSITIVE_INFINITY));
+        firstWrong(data, wrong, weightCol).ifPresent(v -> {
+            throw new InputException(data.source() + ": " + v.where() + "weight " + v.value() + " in column '"
+                    + weightCol + "' is not a finite number >= 0");
+        });
+    }
+
+    /** Where a value is wrong ("line N, " when the file has line numbers, else "") and what it is. */
+    private record Wrong(String where, Object value) {
+    }
+
+    /** The first row (by line, when known) where {@code wrong} holds, with its value in {@code column}. */
+    private static java.util.Optional<Wrong> firstWrong(LabeledFrame data, org.apache.spark.sql.Column wrong,
+                                                        String column) {
         Dataset<Row> bad = data.frame().filter(wrong);
         String where = "";
         if (data.hasLineNumbers()) {
             Row first = bad.agg(functions.min(LabeledFrame.LINE)).first();
             if (first.isNullAt(0)) {
-                return;
+                return java.util.Optional.empty();
             }
             long line = first.getLong(0);
             bad = bad.filter(functions.col(LabeledFrame.LINE).equalTo(line));
             where = "line " + line + ", ";
         }
-        List<Row> first = bad.select(weightCol).limit(1).collectAsList();
-        if (!first.isEmpty()) {
-            throw new InputException(data.source() + ": " + where + "weight " + first.get(0).get(0) + " in column '"
-                    + weightCol + "' is not a finite number >= 0");
-        }
+        List<Row> first = bad.select(column).limit(1).collectAsList();
+        return first.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new Wrong(where, first.get(0).get(0)));
     }
 
     static Classification classification(Dataset<Row> predictions, String labelCol, int classes) {

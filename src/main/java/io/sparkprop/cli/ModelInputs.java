@@ -19,8 +19,8 @@ final class ModelInputs {
                              String labelCol) {
         // A column the model was trained to weigh rows by is not a feature here either.
         String weight = model instanceof FeedForwardParams p ? p.getWeightCol() : null;
-        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES, model.numFeatures(),
-                weight == null ? List.of() : List.of(weight));
+        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES,
+                model.numFeatures(), weight == null ? List.of() : List.of(weight));
         List<Row> first = input.frame().select(InputFormats.FEATURES).limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new InputException(input.source() + ": no data rows");

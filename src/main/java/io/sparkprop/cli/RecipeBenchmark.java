@@ -49,9 +49,10 @@ final class RecipeBenchmark {
                 Map<String, Object> one = runOnce(spark, conf, sets, target);
                 runs.computeIfAbsent(String.join(" ", sets), k -> new ArrayList<>()).add(one);
                 String name = sets.isEmpty() ? "as the file says" : String.join(" ", sets);
+                String toTarget = one.get("secondsToTarget") == null ? "(never)"
+                        : String.format(Locale.ROOT, "%.1f", (Double) one.get("secondsToTarget"));
                 out.printf(Locale.ROOT, "round %d, %s: %.1f%% test accuracy after %s s of training; %.4f at the"
-                                + " end (%d epochs, %.1f s)%n", r, name, 100 * target, one.get("secondsToTarget") == null ? "(never)"
-                                : String.format(Locale.ROOT, "%.1f", (Double) one.get("secondsToTarget")),
+                        + " end (%d epochs, %.1f s)%n", r, name, 100 * target, toTarget,
                         (Double) one.get("finalAccuracy"), one.get("epochs"), (Double) one.get("trainingSeconds"));
                 out.flush();
             }

@@ -61,7 +61,7 @@ final class NetworkFit {
         if (p.getClassWeights() != null && task != Task.CLASSIFICATION) {
             throw new IllegalArgumentException("classWeights is for classification; a regression has no classes");
         }
-        java.util.List<Column> kept = new java.util.ArrayList<>(List.of(functions.col(featuresCol),
+        List<Column> kept = new java.util.ArrayList<>(List.of(functions.col(featuresCol),
                 functions.col(labelCol)));
         if (idCol != null) {
             kept.add(functions.col(idCol));

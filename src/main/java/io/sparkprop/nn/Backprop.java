@@ -227,13 +227,6 @@ public final class Backprop {
         }
     }
 
-    private void checkBlock(Block block) {
-        if (block.inputWidth() != topology.inputWidth() || block.targetWidth() != topology.outputWidth()) {
-            throw new IllegalArgumentException("block of " + block.inputWidth() + " features and "
-                    + block.targetWidth() + " targets does not fit network " + topology);
-        }
-    }
-
     /** Whether sigmoid units use the Vector API's SIMD exp (the JVM runs with --add-modules jdk.incubator.vector). */
     public static boolean simdSigmoid() {
         return SigmoidKernel.VECTORIZED;

@@ -156,7 +156,7 @@ public final class FloatBackprop {
         }
     }
 
-    /** Adds only the loss sum, count and correct count of {@code cols} samples (weighted, if they are) into {@code into}. */
+    /** Adds only the loss sum, count and correct count of {@code cols} samples (weighted, if they are). */
     public void evaluate(float[] w, float[] x, int xOff, double[] y, int yOff, int cols, GradientSum into,
                          RowInfo rows) {
         int n0 = topology.inputWidth();

@@ -16,7 +16,7 @@ import java.io.Serializable;
  * {@link #meanGradientInPlace()}).
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /**
      * What Java serialization writes field by field: all but the sums, which writeObject adds as
@@ -74,7 +74,7 @@ public final class GradientSum implements Serializable {
         correct += rightAnswers;
     }
 
-    /** For weighted rows: {@code loss} and {@code weightedCorrect} already weighted, {@code rowWeight} their sum of w_i. */
+    /** For weighted rows: {@code loss} and {@code weightedCorrect} weighted already, {@code rowWeight} = sum of w_i. */
     void addWeightedStatistics(double loss, int samples, double rowWeight, double weightedCorrect) {
         lossSum += loss;
         count += samples;

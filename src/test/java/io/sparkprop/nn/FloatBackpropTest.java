@@ -22,8 +22,8 @@ class FloatBackpropTest {
     @ParameterizedTest(name = "{0} hidden, {1} + {2}, {3} outputs")
     @MethodSource("io.sparkprop.nn.GradientCheckTest#pairings")
     void float32GradientMatchesCentralDifferences(Activation hidden, Activation output, Loss loss, int outputs) {
-        Topology t = new Topology(new int[] {5, 6, 4, outputs}, hidden, output, loss);
-        SplittableRandom random = new SplittableRandom(hidden.ordinal() * 31L + loss.ordinal() * 7L + outputs);
+        Topology t = GradientCheckTest.network(hidden, output, loss, outputs);
+        SplittableRandom random = GradientCheckTest.random(t);
         int samples = 40;
         double[] x = random.doubles(5L * samples, -2, 2).toArray();
         for (int i = 0; i < x.length; i++) {

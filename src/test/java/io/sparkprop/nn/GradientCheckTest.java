@@ -33,8 +33,8 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0} hidden, {1} + {2}, {3} outputs")
     @MethodSource("pairings")
     void backpropMatchesCentralDifferences(Activation hidden, Activation output, Loss loss, int outputs) {
-        Topology t = new Topology(new int[] {5, 6, 4, outputs}, hidden, output, loss);
-        SplittableRandom random = new SplittableRandom(hidden.ordinal() * 31L + loss.ordinal() * 7L + outputs);
+        Topology t = network(hidden, output, loss, outputs);
+        SplittableRandom random = random(t);
         int samples = 9;
         double[] x = random.doubles(5L * samples, -2, 2).toArray();
         double[] y = TestData.targets(t, samples, random);
@@ -49,6 +49,16 @@ class GradientCheckTest {
         double worst = maxRelativeError(t, w, x, y, samples, analytic.sums());
         System.out.printf("gradient check %s: max relative error %.2e%n", t, worst);
         assertTrue(worst < TOLERANCE, "max relative error " + worst + " for " + t);
+    }
+
+    /** The network a pairing is checked on: two hidden layers. */
+    static Topology network(Activation hidden, Activation output, Loss loss, int outputs) {
+        return new Topology(new int[] {5, 6, 4, outputs}, hidden, output, loss);
+    }
+
+    /** The random numbers of a pairing's data: its own, and the same in every check of it. */
+    static SplittableRandom random(Topology t) {
+        return new SplittableRandom(t.activation(1).ordinal() * 31L + t.loss().ordinal() * 7L + t.outputWidth());
     }
 
     /**
