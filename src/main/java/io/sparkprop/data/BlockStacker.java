@@ -1,6 +1,7 @@
 package io.sparkprop.data;
 
 import io.sparkprop.nn.Block;
+import io.sparkprop.nn.FloatBackprop;
 import io.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,10 +190,7 @@ public final class BlockStacker {
         long[] fk = filled == blockRows ? keys : Arrays.copyOf(keys, filled);
         Block block;
         if (precision == Precision.FLOAT32) {
-            float[] fx = new float[filled * inputWidth];
-            for (int i = 0; i < fx.length; i++) {
-                fx[i] = (float) x[i];
-            }
+            float[] fx = FloatBackprop.toFloat(x, filled * inputWidth, null);
             block = new Block(inputWidth, targets.width(), filled, fx, fy, fk);
         } else {
             double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);

@@ -60,9 +60,17 @@ public final class FloatBackprop {
 
     /** The weights in float, in the {@link Topology} layout. */
     public static float[] toFloat(double[] w) {
-        float[] f = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            f[i] = (float) w[i];
+        return toFloat(w, w.length, null);
+    }
+
+    /**
+     * The first {@code n} values rounded to float, into {@code reuse} when it holds exactly
+     * {@code n}, else into a new array: the one place doubles become float32 training's floats.
+     */
+    public static float[] toFloat(double[] values, int n, float[] reuse) {
+        float[] f = reuse != null && reuse.length == n ? reuse : new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) values[i];
         }
         return f;
     }

@@ -89,12 +89,7 @@ public final class ShardWorkspace {
      * a shard. (Never cached by the array's identity: a local trainer updates one array in place.)
      */
     float[] floatWeights(double[] w) {
-        if (floatWeights == null || floatWeights.length != w.length) {
-            floatWeights = new float[w.length];
-        }
-        for (int i = 0; i < w.length; i++) {
-            floatWeights[i] = (float) w[i];
-        }
+        floatWeights = FloatBackprop.toFloat(w, w.length, floatWeights);
         return floatWeights;
     }
 }
