@@ -36,6 +36,13 @@ final class ConfigKeys {
         job("data.features", "features", "a Parquet vector column to use as features, if there is one");
         job("data.weight", "(none)", "a numeric column whose value weighs each training row (finite, >= 0; 0 leaves"
                 + " the row out): the ML API's weightCol; not a feature. The test report is not weighted");
+        job("data.categorical", "(none)", "columns to take as categories although they hold numbers (a list, e.g."
+                + " zip,rooms); columns of text are categories anyway. Each is indexed and one-hot encoded by Spark's"
+                + " StringIndexer and OneHotEncoder, fitted on the training rows and saved with the model; a value"
+                + " unseen in training is the all-zero code. A text label is a class name");
+        job("data.missing", "error", "empty or null cells: error (names file, line and column), drop (rows with one"
+                + " are left out, and counted) or mean (numbers get the training mean, text its own '(missing)'"
+                + " category; saved with the model). Rows without a label are left out under drop and mean");
         job("data.partitions", "0", "repartition the training data to this many partitions; 0 = as read");
         job("output.model", "models/JOB", "where the model is saved (Spark ML layout); JOB is the conf file's name");
         job("output.report", "reports/JOB", "where metrics.jsonl, the PNG charts and index.html go (a local path, or"

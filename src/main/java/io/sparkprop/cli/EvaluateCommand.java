@@ -5,6 +5,8 @@ import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.TableEncoding;
+import java.util.List;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,7 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
         SparkSession spark = Sessions.get("sparkprop evaluate");
         PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
         String labelCol = label != null ? label : m.getLabelCol();
-        LabeledFrame input = ModelInputs.read(spark, m, source.data, source.format, labelCol);
+        TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
+        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, labelCol);
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + labelCol + "' among "
                     + input.inputColumns() + " (use --label)");
@@ -49,7 +52,8 @@ final class EvaluateCommand implements Callable<Integer> {
         String text;
         if (m instanceof FeedForwardClassificationModel c) {
             Evaluation.requireClassLabels(input, c.numClasses());
-            Evaluation.Classification e = Evaluation.classification(predictions, labelCol, c.numClasses());
+            Evaluation.Classification e = Evaluation.classification(predictions, labelCol, c.numClasses(),
+                    encoding == null ? List.of() : encoding.classNames());
             metrics = e.toMap();
             text = e.toText();
         } else {

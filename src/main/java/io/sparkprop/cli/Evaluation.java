@@ -19,8 +19,15 @@ final class Evaluation {
     private Evaluation() {
     }
 
-    /** Accuracy, per-class precision, recall and F1 read from the confusion matrix (formulas in nn). */
-    record Classification(ConfusionMatrix matrix, double logLoss) {
+    /**
+     * Accuracy, per-class precision, recall and F1 read from the confusion matrix (formulas in nn);
+     * classes shown by name when the label was text, else by index.
+     */
+    record Classification(ConfusionMatrix matrix, double logLoss, List<String> classNames) {
+        String name(int k) {
+            return classNames.isEmpty() ? String.valueOf(k) : classNames.get(k);
+        }
+
         long rows() {
             return matrix.rows();
         }
@@ -53,7 +60,7 @@ final class Evaluation {
             List<Map<String, Object>> perClass = new java.util.ArrayList<>();
             for (int k = 0; k < matrix.classes(); k++) {
                 Map<String, Object> c = new LinkedHashMap<>();
-                c.put("class", k);
+                c.put("class", classNames.isEmpty() ? (Object) k : classNames.get(k));
                 c.put("precision", precision(k));
                 c.put("recall", recall(k));
                 c.put("f1", f1(k));
@@ -65,16 +72,33 @@ final class Evaluation {
         }
 
         String toText() {
+            int w = 6;
+            for (String n : classNames) {
+                w = Math.max(w, n.length());
+            }
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "rows %d  accuracy %.4f  log loss %.4f%n", rows(), accuracy(), logLoss));
-            sb.append(String.format(Locale.ROOT, "%6s %9s %9s %9s%n", "class", "precision", "recall", "f1"));
+            sb.append(String.format(Locale.ROOT, "%" + w + "s %9s %9s %9s%n", "class", "precision", "recall", "f1"));
             for (int k = 0; k < matrix.classes(); k++) {
-                sb.append(String.format(Locale.ROOT, "%6d %9.4f %9.4f %9.4f%n", k, precision(k), recall(k), f1(k)));
+                sb.append(String.format(Locale.ROOT, "%" + w + "s %9.4f %9.4f %9.4f%n", name(k), precision(k),
+                        recall(k), f1(k)));
             }
             sb.append("confusion matrix (rows: true class, columns: predicted)\n");
-            for (long[] row : confusion()) {
-                for (long v : row) {
-                    sb.append(String.format(Locale.ROOT, "%6d", v));
+            String cell = "%" + (classNames.isEmpty() ? 6 : w + 1) + "s";
+            if (!classNames.isEmpty()) {
+                sb.append(String.format(Locale.ROOT, cell, ""));
+                for (String n : classNames) {
+                    sb.append(String.format(Locale.ROOT, cell, n));
+                }
+                sb.append('\n');
+            }
+            long[][] counts = confusion();
+            for (int k = 0; k < counts.length; k++) {
+                if (!classNames.isEmpty()) {
+                    sb.append(String.format(Locale.ROOT, cell, name(k)));
+                }
+                for (long v : counts[k]) {
+                    sb.append(String.format(Locale.ROOT, cell, v));
                 }
                 sb.append('\n');
             }
@@ -121,6 +145,17 @@ final class Evaluation {
         });
     }
 
+    /** Fails on the first row whose text label is not one of the model's class names. */
+    static void requireClassNames(LabeledFrame data, List<String> names) {
+        String labelCol = data.labelCol();
+        var label = functions.col(labelCol);
+        var wrong = label.isNotNull().and(functions.not(label.isin(names.toArray())));
+        firstWrong(data, wrong, labelCol).ifPresent(w -> {
+            throw new InputException(data.source() + ": " + w.where() + "label '" + w.value() + "' in column '"
+                    + labelCol + "' is not a class the model knows (" + String.join(", ", names) + ")");
+        });
+    }
+
     /** Fails on the first row whose weight in {@code weightCol} is missing, negative or not finite. */
     static void requireWeights(LabeledFrame data, String weightCol) {
         var w = functions.col(weightCol).cast("double");
@@ -154,7 +189,8 @@ final class Evaluation {
                 : java.util.Optional.of(new Wrong(where, first.get(0).get(0)));
     }
 
-    static Classification classification(Dataset<Row> predictions, String labelCol, int classes) {
+    static Classification classification(Dataset<Row> predictions, String labelCol, int classes,
+                                         List<String> classNames) {
         ConfusionMatrix matrix = new ConfusionMatrix(classes);
         for (Row r : predictions.groupBy(labelCol, "prediction").count().collectAsList()) {
             matrix.add((int) ((Number) r.get(0)).doubleValue(), (int) r.getDouble(1), r.getLong(2));
@@ -163,7 +199,7 @@ final class Evaluation {
             double[] p = ((Vector) r.get(1)).toArray();
             return Loss.logLoss(p[(int) ((Number) r.get(0)).doubleValue()]);
         }).mean();
-        return new Classification(matrix, logLoss);
+        return new Classification(matrix, logLoss, classNames);
     }
 
     static Regression regression(Dataset<Row> predictions, String labelCol) {

@@ -3,6 +3,7 @@ package io.sparkprop.cli;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardModel;
 import io.sparkprop.onnx.OnnxModel;
+import io.sparkprop.spark.TableEncoding;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +40,13 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = Sessions.get("sparkprop export");
         FeedForwardModel m = (FeedForwardModel) ModelFolder.load(spark, model);
+        TableEncoding encoding = TableEncoding.load(model, spark.sparkContext().hadoopConfiguration());
+        if (encoding != null && encoding.transformsCells()) {
+            // The graph would take the encoded vector, which only Spark's fitted stages can make.
+            throw new InputException("model folder " + model + " was trained on a table with text columns, text"
+                    + " labels or imputed cells (its table/ encoding); ONNX export takes models whose features"
+                    + " are the table's numbers as they are");
+        }
         m.exportOnnx(output);
         out.println("exported " + model + " to " + output + " (ONNX, opset " + OnnxModel.OPSET + ")");
         out.flush();

@@ -134,6 +134,15 @@ final class JobConfig {
         }
     }
 
+    /** A comma-separated list; empty when the key is not set. */
+    List<String> getList(String key) {
+        String v = get(key);
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
     /** What the job trains: the key {@code task}. */
     Task task() {
         try {

@@ -6,6 +6,7 @@ import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.ml.FeedForwardRegressionModel;
 import io.sparkprop.spark.HadoopFiles;
+import io.sparkprop.spark.TableEncoding;
 import java.io.IOException;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,14 +21,20 @@ final class ModelFolder {
     private ModelFolder() {
     }
 
-    /** Writes to a temporary sibling, then renames it into place (replacing an older model). */
-    static void save(SparkSession spark, MLWritable model, String dir) {
+    /**
+     * Writes to a temporary sibling, then renames it into place (replacing an older model); the
+     * table encoding, when there is one, goes inside ({@code table/}).
+     */
+    static void save(SparkSession spark, MLWritable model, TableEncoding encoding, String dir) {
         Path target = new Path(dir);
         Path tmp = new Path(dir + ".tmp-" + UUID.randomUUID());
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try {
                 model.write().save(tmp.toString());
+                if (encoding != null) {
+                    encoding.save(tmp.toString(), spark.sparkContext().hadoopConfiguration());
+                }
                 HadoopFiles.replace(fs, tmp, target);
             } finally {
                 if (fs.exists(tmp)) {

@@ -4,6 +4,7 @@ import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.TableEncoding;
 import java.util.List;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.Vector;
@@ -15,11 +16,12 @@ final class ModelInputs {
     private ModelInputs() {
     }
 
-    static LabeledFrame read(SparkSession spark, PredictionModel<Vector, ?> model, String path, String format,
-                             String labelCol) {
+    /** The data, encoded as the model folder's table encoding says when it has one. */
+    static LabeledFrame read(SparkSession spark, PredictionModel<Vector, ?> model, TableEncoding encoding, String path,
+                             String format, String labelCol) {
         // A column the model was trained to weigh rows by is not a feature here either.
         String weight = model instanceof FeedForwardParams p ? p.getWeightCol() : null;
-        LabeledFrame input = InputFormats.read(spark, path, format, labelCol, InputFormats.FEATURES,
+        LabeledFrame input = TableInputs.read(spark, encoding, path, format, labelCol, InputFormats.FEATURES,
                 model.numFeatures(), weight == null ? List.of() : List.of(weight));
         List<Row> first = input.frame().select(InputFormats.FEATURES).limit(1).collectAsList();
         if (first.isEmpty()) {

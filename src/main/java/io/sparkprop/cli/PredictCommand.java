@@ -5,6 +5,8 @@ import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.spark.HadoopFiles;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.MissingCells;
+import io.sparkprop.spark.TableEncoding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PredictionModel;
+import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.functions$;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -31,8 +34,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Write the input columns plus prediction (and probability for a classifier): Parquet, or one"
-                + " CSV file when the output path ends in .csv (probability as probability_0, probability_1, ...).")
+                + " CSV file when the output path ends in .csv (probability as probability_0, probability_1, ...)."
+                + " A model trained on text labels adds predictedLabel, the class name, and names the"
+                + " probability columns by class.")
 final class PredictCommand implements Callable<Integer> {
+    /** The predicted class's name, beside Spark's numeric prediction, when the label was text. */
+    static final String PREDICTED_LABEL = "predictedLabel";
+    private static final String LABEL_NAME = "_sparkprop_label_name";
+
     @Spec
     CommandSpec spec;
 
@@ -47,32 +56,49 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = Sessions.get("sparkprop predict");
         PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
-        LabeledFrame input = ModelInputs.read(spark, m, source.data, source.format, m.getLabelCol());
+        TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
+        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, m.getLabelCol());
         if (m instanceof FeedForwardClassificationModel c && input.hasLabel()) {
             Evaluation.requireClassLabels(input, c.numClasses());
         }
+        List<String> names = encoding == null ? List.of() : encoding.classNames();
         Dataset<Row> predicted = m.setFeaturesCol(InputFormats.FEATURES).transform(input.frame());
+        if (!names.isEmpty()) { // class indices back to the names they were trained from
+            predicted = new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_LABEL)
+                    .setLabels(names.toArray(String[]::new)).transform(predicted);
+            if (input.hasLabel()) {
+                predicted = new IndexToString().setInputCol(m.getLabelCol()).setOutputCol(LABEL_NAME)
+                        .setLabels(names.toArray(String[]::new)).transform(predicted);
+            }
+        }
         boolean csv = output.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
         List<Column> columns = new ArrayList<>();
         for (String name : input.inputColumns()) {
-            if (!csv || !(predicted.schema().apply(name).dataType() instanceof VectorUDT)) {
+            if (!names.isEmpty() && name.equals(m.getLabelCol())) {
+                columns.add(functions.col(LABEL_NAME).as(name));
+            } else if (!csv || !(predicted.schema().apply(name).dataType() instanceof VectorUDT)) {
                 columns.add(functions.col(name));
             }
         }
         columns.add(functions.col("prediction"));
+        if (!names.isEmpty()) {
+            columns.add(functions.col(PREDICTED_LABEL));
+        }
         boolean classifier = m instanceof FeedForwardClassificationModel;
         if (classifier && csv) {
             Column probs = functions$.MODULE$.vector_to_array(functions.col("probability"), "float64");
             int k = ((FeedForwardClassificationModel) m).numClasses();
             for (int j = 0; j < k; j++) {
-                columns.add(probs.getItem(j).as("probability_" + j));
+                columns.add(probs.getItem(j).as("probability_" + (names.isEmpty() ? String.valueOf(j) : names.get(j))));
             }
         } else if (classifier) {
             columns.add(functions.col("probability"));
         }
         Dataset<Row> result = predicted.select(columns.toArray(new Column[0]));
         long rows = write(spark, result, output, csv);
-        out.printf("%,d predictions written to %s%n", rows, output);
+        boolean dropped = encoding != null && encoding.plan().missing() == MissingCells.DROP;
+        out.printf("%,d predictions written to %s%s%n", rows, output,
+                dropped ? " (data.missing=drop: rows with an empty cell are left out)" : "");
         return 0;
     }
 

@@ -8,7 +8,10 @@ import io.sparkprop.ml.FeedForwardParams;
 import io.sparkprop.ml.Task;
 import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.MissingCells;
 import io.sparkprop.spark.RowSplits;
+import io.sparkprop.spark.TableEncoding;
+import io.sparkprop.spark.TablePlan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +36,8 @@ import picocli.CommandLine.Spec;
         description = "Train a network as a job's properties file says, report on held-out data, save the model.")
 final class TrainCommand implements Callable<Integer> {
     private static final String VALIDATION_MARK = "_sparkprop_validation";
+    /** A table's rows' identity, a hash of their cells, taken before they are encoded. */
+    private static final String ROW_KEY = "_table_row";
 
     @Spec
     CommandSpec spec;
@@ -82,15 +87,27 @@ final class TrainCommand implements Callable<Integer> {
         String modelPath = modelDir != null ? modelDir : job.get("output.model");
         String reportPath = job.get("output.report");
 
+        MissingCells missing = MissingCells.of(job.get("data.missing"));
         SparkSession spark = Sessions.get("sparkprop train " + job.name());
         String label = job.get("data.label");
-        LabeledFrame input = InputFormats.read(spark, job.require("data.train"), job.get("data.format"), label,
-                job.get("data.features"), -1, notFeatures(job));
+        String trainPath = job.require("data.train");
+        TablePlan plan = TablePlan.detect(spark, trainPath, job.get("data.format"), job.getList("data.categorical"),
+                missing);
+        LabeledFrame input = InputFormats.read(spark, trainPath, job.get("data.format"), label,
+                job.get("data.features"), -1, notFeatures(job), plan);
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + label + "' among "
                     + input.inputColumns() + " (set data.label)");
         }
+        if (!task.hasClasses() && plan.isText(label)) {
+            throw new InputException(input.source() + ": label column '" + label + "' holds text; a regression"
+                    + " needs numbers (task=classification takes text labels as class names)");
+        }
         Dataset<Row> all = input.frame();
+        if (!plan.plain()) { // the rows' identity for the held-out split, before anything changes them
+            all = all.withColumn(ROW_KEY, functions.xxhash64(input.inputColumns().stream().map(functions::col)
+                    .toArray(org.apache.spark.sql.Column[]::new)));
+        }
         if (job.getInt("data.partitions") > 0) {
             all = all.repartition(job.getInt("data.partitions"));
         }
@@ -100,15 +117,78 @@ final class TrainCommand implements Callable<Integer> {
         // executor was free first, and everything after would follow the cache to that executor.
         all.count();
         try {
-            return train(job, task, input, all, estimator, modelPath, reportPath, spark, out);
+            return train(job, task, input, plan, all, estimator, modelPath, reportPath, spark, out);
         } finally {
             all.unpersist(false);
         }
     }
 
-    private int train(JobConfig job, Task task, LabeledFrame input, Dataset<Row> all,
+    private int train(JobConfig job, Task task, LabeledFrame input, TablePlan plan, Dataset<Row> rows,
                       FeedForwardParams.Setters<?> estimator, String modelPath, String reportPath, SparkSession spark,
                       PrintWriter out) {
+        String label = input.labelCol();
+        String idCol = estimator.getIdCol();
+        long seed = estimator.getSeed();
+        List<String> notFeatures = notFeatures(job);
+        if (idCol != null && !java.util.Arrays.asList(rows.columns()).contains(idCol)) {
+            throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
+                    + input.inputColumns() + ")");
+        }
+        if (job.has("data.weight") && plan.isText(job.get("data.weight"))) {
+            throw new InputException(input.source() + ": column '" + job.get("data.weight") + "' holds text; a"
+                    + " weight (data.weight) is a number >= 0");
+        }
+        TableEncoding encoding = null;
+        Dataset<Row> all = rows;
+        String splitKey = idCol;
+        String tableLine = "";
+        if (!plan.plain()) {
+            // Fitted on the training rows only: the held-out test rows are split off first, by the
+            // identity of their cells (or idCol), exactly as the encoded rows are split below.
+            splitKey = idCol != null ? idCol : ROW_KEY;
+            LabeledFrame raw = new LabeledFrame(rows, input.source(), label, true, input.inputColumns(),
+                    input.hasLineNumbers());
+            double f = job.has("data.test") ? 0 : job.getDouble("data.testFraction");
+            Dataset<Row> fitRows = f > 0 ? RowSplits.split(rows, InputFormats.FEATURES, label, splitKey, seed,
+                    RowIdentity.TEST, f)[0] : rows;
+            encoding = TableEncoding.fit(new LabeledFrame(fitRows, input.source(), label, true,
+                    input.inputColumns(), input.hasLineNumbers()), plan, notFeatures);
+            all = encoding.encode(raw).persist(StorageLevel.MEMORY_AND_DISK());
+            tableLine = tableLine(encoding, rows.count() - all.count());
+        }
+        try {
+            return train(job, task, input, encoding, all, splitKey, tableLine, estimator, modelPath, reportPath,
+                    spark, out);
+        } finally {
+            if (encoding != null) {
+                all.unpersist(false);
+            }
+        }
+    }
+
+    /** The header's second line for a table: its categories, class names and the rows left out. */
+    private static String tableLine(TableEncoding encoding, long leftOut) {
+        List<String> parts = new ArrayList<>();
+        Map<String, Integer> categories = encoding.categories();
+        if (!categories.isEmpty()) {
+            List<String> each = new ArrayList<>();
+            categories.forEach((c, n) -> each.add(c + " (" + n + " values)"));
+            parts.add("categories: " + String.join(", ", each));
+        }
+        if (!encoding.classNames().isEmpty()) {
+            parts.add("classes: " + String.join(", ", encoding.classNames()));
+        }
+        MissingCells missing = encoding.plan().missing();
+        if (missing != MissingCells.ERROR) {
+            parts.add(String.format(Locale.ROOT, "data.missing=%s: %,d rows %s left out", missing.keyValue(),
+                    leftOut, missing == MissingCells.DROP ? "with an empty cell" : "without a label"));
+        }
+        return parts.isEmpty() ? "" : String.join(" | ", parts) + "\n";
+    }
+
+    private int train(JobConfig job, Task task, LabeledFrame input, TableEncoding encoding, Dataset<Row> all,
+                      String splitKey, String tableLine, FeedForwardParams.Setters<?> estimator, String modelPath,
+                      String reportPath, SparkSession spark, PrintWriter out) {
         String label = input.labelCol();
         if (task.hasClasses()) {
             Evaluation.requireClassLabels(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
@@ -116,10 +196,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         long seed = estimator.getSeed();
         String idCol = estimator.getIdCol();
-        if (idCol != null && !java.util.Arrays.asList(all.columns()).contains(idCol)) {
-            throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
-                    + input.inputColumns() + ")");
-        }
+        List<String> classNames = encoding == null ? List.of() : encoding.classNames();
         String weight = job.has("data.weight") ? job.get("data.weight") : null;
         List<String> notFeatures = notFeatures(job);
         if (weight != null) {
@@ -136,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         LabeledFrame testInput = null;
         if (job.has("data.test")) {
             train = all;
-            LabeledFrame t = InputFormats.read(spark, job.get("data.test"), job.get("data.format"), label,
+            LabeledFrame t = TableInputs.read(spark, encoding, job.get("data.test"), job.get("data.format"), label,
                     job.get("data.features"), -1, notFeatures);
             if (!t.hasLabel()) {
                 throw new InputException(t.source() + ": no label column '" + label + "' among " + t.inputColumns());
@@ -146,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             double f = job.getDouble("data.testFraction");
             // By each row's identity, not randomSplit: the same test rows on any data.partitions.
-            Dataset<Row>[] split = RowSplits.split(all, InputFormats.FEATURES, label, idCol, seed, RowIdentity.TEST, f);
+            Dataset<Row>[] split = RowSplits.split(all, InputFormats.FEATURES, label, splitKey, seed, RowIdentity.TEST,
+                    f);
             train = split[0];
             test = f > 0 ? split[1] : null;
         }
@@ -161,8 +239,8 @@ final class TrainCommand implements Callable<Integer> {
         Dataset<Row> fitData = train;
         if (job.has("data.validation")) {
             // Explicit validation rows: fitted with the training rows, marked so the estimator holds them out.
-            LabeledFrame v = InputFormats.read(spark, job.get("data.validation"), job.get("data.format"), label,
-                    job.get("data.features"), -1, notFeatures);
+            LabeledFrame v = TableInputs.read(spark, encoding, job.get("data.validation"), job.get("data.format"),
+                    label, job.get("data.features"), -1, notFeatures);
             if (!v.hasLabel()) {
                 throw new InputException(v.source() + ": no label column '" + label + "' among " + v.inputColumns());
             }
@@ -186,13 +264,15 @@ final class TrainCommand implements Callable<Integer> {
         String classes = "";
         if (task.hasClasses()) {
             Row max = train.agg(functions.max(label)).first();
-            classes = String.format(Locale.ROOT, " | %d classes", (int) ((Number) max.get(0)).doubleValue() + 1);
+            classes = String.format(Locale.ROOT, " | %d classes", classNames.isEmpty()
+                    ? (int) ((Number) max.get(0)).doubleValue() + 1 : classNames.size());
         }
         out.printf(Locale.ROOT, "sparkprop train %s | BLAS %s | master %s | %,d training rows%s | %d features%s"
                         + " | %d partitions%n", job.name(), blasDescription(), spark.sparkContext().master(), rows,
                 test == null ? "" : job.has("data.test") ? ", test from " + job.get("data.test")
                         : String.format(Locale.ROOT, " (%.0f%% held out for test)", 100 * job.getDouble("data.testFraction")),
                 features, classes, train.rdd().getNumPartitions());
+        out.print(tableLine);
         out.flush();
 
         ProgressPrinter progress = new ProgressPrinter(out, task);
@@ -201,11 +281,13 @@ final class TrainCommand implements Callable<Integer> {
         predictor.set(predictor.featuresCol(), InputFormats.FEATURES);
         predictor.set(predictor.labelCol(), label);
         FeedForwardModel model = (FeedForwardModel) predictor.fit(fitData);
-        TestScore score = test == null ? TestScore.NONE : TestScore.of(task, model, test, label, testInput);
+        TestScore score = test == null ? TestScore.NONE
+                : TestScore.of(task, model, test, label, testInput, classNames);
         out.print(score.text());
-        ModelFolder.save(spark, model, modelPath);
+        ModelFolder.save(spark, model, encoding, modelPath);
         String index = ReportUpload.write(new TrainingReport("sparkprop " + job.name(), model.summary().epochs(), task,
-                score.metrics(), score.confusion()), reportPath, spark.sparkContext().hadoopConfiguration());
+                score.metrics(), score.confusion(), classNames), reportPath,
+                spark.sparkContext().hadoopConfiguration());
         out.printf("model saved to %s%nreport: %s%n", modelPath, index);
         return 0;
     }
@@ -220,7 +302,7 @@ final class TrainCommand implements Callable<Integer> {
         static final TestScore NONE = new TestScore("", Map.of(), null);
 
         static TestScore of(Task task, FeedForwardModel model, Dataset<Row> test, String label,
-                            LabeledFrame testInput) {
+                            LabeledFrame testInput, List<String> classNames) {
             Dataset<Row> predictions = ((Transformer) model).transform(test);
             return switch (task) {
                 case CLASSIFICATION -> {
@@ -228,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
                     if (testInput != null) {
                         Evaluation.requireClassLabels(testInput, classes);
                     }
-                    Evaluation.Classification m = Evaluation.classification(predictions, label, classes);
+                    Evaluation.Classification m = Evaluation.classification(predictions, label, classes, classNames);
                     yield new TestScore("test: " + m.toText(), m.toMap(), m.confusion());
                 }
                 case REGRESSION -> {

@@ -33,14 +33,17 @@ final class TrainingReport {
     private final Task task;
     private final Map<String, Object> testMetrics;
     private final long[][] confusion;
+    private final List<String> classNames;
 
+    /** {@code classNames} label the confusion matrix's axes; empty to show class indices. */
     TrainingReport(String title, List<EpochStats> epochs, Task task, Map<String, Object> testMetrics,
-                   long[][] confusion) {
+                   long[][] confusion, List<String> classNames) {
         this.title = title;
         this.epochs = epochs;
         this.task = task;
         this.testMetrics = testMetrics;
         this.confusion = confusion;
+        this.classNames = classNames;
     }
 
     void write(Path dir) {
@@ -134,9 +137,9 @@ final class TrainingReport {
         HeatMapChart chart = new HeatMapChartBuilder().width(560 + 20 * k).height(520 + 20 * k)
                 .title("Test confusion matrix (x: predicted, y: true)").build();
         chart.getStyler().setShowValue(true).setRangeColors(new Color[] {Color.WHITE, new Color(0x1f77b4)});
-        List<Integer> classes = new ArrayList<>();
+        List<Object> classes = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            classes.add(i);
+            classes.add(classNames.isEmpty() ? (Object) i : classNames.get(i));
         }
         List<Number[]> cells = new ArrayList<>();
         for (int actual = 0; actual < k; actual++) {

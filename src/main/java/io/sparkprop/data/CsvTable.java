@@ -105,28 +105,76 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
      * is not a number, or one that is not finite.
      */
     public static double[] parseLine(String line, long lineNo, String[] names, String source) {
+        String[] cells = splitLine(line, lineNo, names, source);
+        double[] values = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            values[i] = number(cells[i], lineNo, names[i], source);
+        }
+        return values;
+    }
+
+    /**
+     * The cells of one data line typed as the table says: a String where {@code text[i]}, else a
+     * Double; an empty cell is null when {@code emptyAllowed}, else an error naming line and column.
+     */
+    public static Object[] parseCells(String line, long lineNo, String[] names, boolean[] text, boolean emptyAllowed,
+                                      String source) {
+        String[] cells = splitLine(line, lineNo, names, source);
+        Object[] values = new Object[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i].isEmpty()) {
+                if (!emptyAllowed) {
+                    throw new InputException(source + ": line " + lineNo + ", column '" + names[i]
+                            + "': empty cell (data.missing=drop or mean accepts empty cells)");
+                }
+                values[i] = null;
+            } else {
+                values[i] = text[i] ? cells[i] : (Object) number(cells[i], lineNo, names[i], source);
+            }
+        }
+        return values;
+    }
+
+    /** A line's cells, trimmed, one per header column; a wrong count is an error naming the line. */
+    public static String[] splitLine(String line, long lineNo, String[] names, String source) {
         String[] cells = line.split(",", -1);
         if (cells.length != names.length) {
             throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
                     + names.length);
         }
-        double[] values = new double[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            String cell = cells[i].trim();
-            double v;
-            try {
-                v = Double.parseDouble(cell);
-            } catch (NumberFormatException e) {
-                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': '" + cell
-                        + "' is not a number");
-            }
-            if (!Double.isFinite(v)) {
-                throw new InputException(source + ": line " + lineNo + ", column '" + names[i] + "': " + cell
-                        + " is not a finite number");
-            }
-            values[i] = v;
+            cells[i] = cells[i].trim();
         }
-        return values;
+        return cells;
+    }
+
+    private static double number(String cell, long lineNo, String column, String source) {
+        if (cell.isEmpty()) {
+            throw new InputException(source + ": line " + lineNo + ", column '" + column
+                    + "': empty cell (data.missing=drop or mean accepts empty cells)");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            throw new InputException(source + ": line " + lineNo + ", column '" + column + "': '" + cell
+                    + "' is not a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw new InputException(source + ": line " + lineNo + ", column '" + column + "': " + cell
+                    + " is not a finite number");
+        }
+        return v;
+    }
+
+    /** Whether a trimmed cell reads as a number (finite or not): what decides a column's kind. */
+    public static boolean isNumber(String cell) {
+        try {
+            Double.parseDouble(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Stacks every row into blocks, naming the source and line of the first bad row. */

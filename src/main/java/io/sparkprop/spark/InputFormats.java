@@ -75,22 +75,56 @@ public final class InputFormats {
      */
     public static LabeledFrame read(SparkSession spark, String path, String format, String labelCol,
                                     String featuresCol, int numFeatures, List<String> notFeatures) {
-        String f = format == null || format.isBlank() ? guess(path) : format.trim().toLowerCase(Locale.ROOT);
-        if (!FORMATS.contains(f)) {
-            throw new InputException("unknown data format '" + format + "'; expected one of " + FORMATS);
-        }
-        if (path.startsWith(BUNDLED)) {
-            return bundled(spark, path.substring(BUNDLED.length()), labelCol, notFeatures);
+        return read(spark, path, format, labelCol, featuresCol, numFeatures, notFeatures, TablePlan.PLAIN);
+    }
+
+    /**
+     * As above, read as {@code plan} says. A plan that is not plain gives a CSV or Parquet table's
+     * own columns, typed (text columns as strings, the rest as doubles; empty cells null where the
+     * plan allows them), and no features column yet: {@link TableEncoding} makes it.
+     */
+    public static LabeledFrame read(SparkSession spark, String path, String format, String labelCol,
+                                    String featuresCol, int numFeatures, List<String> notFeatures, TablePlan plan) {
+        String f = format(path, format);
+        if (path.startsWith(BUNDLED) || f.equals("csv")) {
+            return csv(spark, csvLines(spark, path), path, labelCol, notFeatures, plan);
         }
         if (!f.equals("idx")) {
             requireExists(spark, path);
         }
         return switch (f) {
-            case "csv" -> csv(spark, path, labelCol, notFeatures);
             case "libsvm" -> libsvm(spark, path, labelCol, numFeatures);
-            case "parquet" -> parquet(spark, path, labelCol, featuresCol, notFeatures);
+            case "parquet" -> plan.plain() ? parquet(spark, path, labelCol, featuresCol, notFeatures)
+                    : parquetTable(spark, path, labelCol, notFeatures, plan);
             default -> idx(spark, path, labelCol);
         };
+    }
+
+    /** The format given, or the one the path suggests; an unknown one is an error. */
+    static String format(String path, String format) {
+        String f = format == null || format.isBlank() ? guess(path) : format.trim().toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(f)) {
+            throw new InputException("unknown data format '" + format + "'; expected one of " + FORMATS);
+        }
+        return f;
+    }
+
+    /** A CSV's lines: a file Spark reads, or a dataset bundled in the jar. */
+    static JavaRDD<String> csvLines(SparkSession spark, String path) {
+        if (path.startsWith(BUNDLED)) {
+            return bundledLines(spark, path.substring(BUNDLED.length()));
+        }
+        requireExists(spark, path);
+        return JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(path);
+    }
+
+    /** The first line, which must be a header. */
+    static String csvHeader(JavaRDD<String> lines, String path) {
+        List<String> first = lines.take(1);
+        if (first.isEmpty() || first.get(0).isBlank()) {
+            throw new InputException(path + ": empty file, expected a header row");
+        }
+        return first.get(0);
     }
 
     static void requireExists(SparkSession spark, String path) {
@@ -109,17 +143,17 @@ public final class InputFormats {
     }
 
     /**
-     * A CSV shipped in the jar, read from the classpath by the task itself (executors have the
-     * jar) and spread over the default parallelism.
+     * The lines of a CSV shipped in the jar, read from the classpath by the task itself (executors
+     * have the jar) and spread over the default parallelism.
      */
-    private static LabeledFrame bundled(SparkSession spark, String name, String labelCol, List<String> notFeatures) {
+    private static JavaRDD<String> bundledLines(SparkSession spark, String name) {
         String resource = "/datasets/" + name + ".csv";
         if (InputFormats.class.getResource(resource) == null) {
             throw new InputException("no bundled dataset '" + name + "'; bundled: " + BUNDLED_NAMES);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(2, jsc.defaultParallelism());
-        JavaRDD<String> lines = sliceIndices(jsc, slices).flatMap(slice -> {
+        return sliceIndices(jsc, slices).flatMap(slice -> {
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
                     InputFormats.class.getResourceAsStream(resource), java.nio.charset.StandardCharsets.UTF_8))) {
                 List<String> all = reader.lines().toList();
@@ -127,28 +161,21 @@ public final class InputFormats {
                         .iterator();
             }
         });
-        return csv(spark, lines, BUNDLED + name, labelCol, notFeatures);
-    }
-
-    private static LabeledFrame csv(SparkSession spark, String path, String labelCol, List<String> notFeatures) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return csv(spark, jsc.textFile(path), path, labelCol, notFeatures);
     }
 
     private static LabeledFrame csv(SparkSession spark, JavaRDD<String> lines, String path, String labelCol,
-                                    List<String> notFeatures) {
-        List<String> first = lines.take(1);
-        if (first.isEmpty() || first.get(0).isBlank()) {
-            throw new InputException(path + ": empty file, expected a header row");
-        }
-        String header = first.get(0);
+                                    List<String> notFeatures, TablePlan plan) {
+        String header = csvHeader(lines, path);
         String[] names = CsvTable.header(header, path);
         int labelAt = Arrays.asList(names).indexOf(labelCol);
+        String source = path;
+        if (!plan.plain()) {
+            return csvTable(spark, lines, header, names, source, labelCol, plan);
+        }
         boolean[] feature = new boolean[names.length];
         for (int i = 0; i < names.length; i++) {
             feature[i] = i != labelAt && !notFeatures.contains(names[i]);
         }
-        String source = path;
         JavaRDD<Row> rows = lines.zipWithIndex()
                 .filter(t -> !t._1().isBlank() && !t._1().equals(header))
                 .map(t -> parseCsvLine(t._1(), t._2() + 1, names, feature, source));
@@ -159,6 +186,53 @@ public final class InputFormats {
         schema = schema.add(FEATURES, new VectorUDT(), false).add(LabeledFrame.LINE, DataTypes.LongType, false);
         Dataset<Row> frame = spark.createDataFrame(rows, schema);
         return new LabeledFrame(frame, path, labelCol, labelAt >= 0, List.of(names), true);
+    }
+
+    /** A CSV's cells typed as the plan says, with each row's line number; no features column. */
+    private static LabeledFrame csvTable(SparkSession spark, JavaRDD<String> lines, String header, String[] names,
+                                         String source, String labelCol, TablePlan plan) {
+        boolean[] text = new boolean[names.length];
+        StructType schema = new StructType();
+        for (int i = 0; i < names.length; i++) {
+            text[i] = plan.isText(names[i]);
+            schema = schema.add(names[i], text[i] ? DataTypes.StringType : DataTypes.DoubleType, true);
+        }
+        schema = schema.add(LabeledFrame.LINE, DataTypes.LongType, false);
+        boolean emptyAllowed = plan.missing() != MissingCells.ERROR;
+        JavaRDD<Row> rows = lines.zipWithIndex()
+                .filter(t -> !t._1().isBlank() && !t._1().equals(header))
+                .map(t -> {
+                    Object[] cells = CsvTable.parseCells(t._1(), t._2() + 1, names, text, emptyAllowed, source);
+                    Object[] values = Arrays.copyOf(cells, cells.length + 1);
+                    values[cells.length] = t._2() + 1;
+                    return RowFactory.create(values);
+                });
+        return new LabeledFrame(spark.createDataFrame(rows, schema), source, labelCol,
+                Arrays.asList(names).contains(labelCol), List.of(names), true);
+    }
+
+    /** A Parquet table's own columns, the plan's text columns as strings; features must be numbers or text. */
+    private static LabeledFrame parquetTable(SparkSession spark, String path, String labelCol,
+                                             List<String> notFeatures, TablePlan plan) {
+        Dataset<Row> raw;
+        try {
+            raw = spark.read().parquet(path);
+        } catch (Exception e) {
+            throw new InputException(path + ": not readable as Parquet (" + InputException.firstLine(e) + ")", e);
+        }
+        for (StructField field : raw.schema().fields()) {
+            String n = field.name();
+            if (plan.isText(n)) {
+                raw = raw.withColumn(n, functions.col(n).cast("string"));
+            } else if (field.dataType() instanceof NumericType) {
+                raw = raw.withColumn(n, functions.col(n).cast("double"));
+            } else if (!notFeatures.contains(n)) {
+                throw new InputException(path + ": column '" + n + "' is " + field.dataType().simpleString()
+                        + "; table columns must be numbers or text");
+            }
+        }
+        List<String> names = Arrays.asList(raw.schema().fieldNames());
+        return new LabeledFrame(raw, path, labelCol, names.contains(labelCol), names, false);
     }
 
     /**

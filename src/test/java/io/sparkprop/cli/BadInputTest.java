@@ -122,6 +122,7 @@ class BadInputTest {
         "cell.csv  | 3,abc,1   | cell.csv: line 3, column 'p1': 'abc' is not a number",
         "width.csv | 3,4,5,1   | width.csv: line 3 has 4 cells, the header has 3",
         "nan.csv   | NaN,4,1   | nan.csv: line 3, column 'p0': NaN is not a finite number",
+        "blank.csv | 3,,1      | blank.csv: line 3, column 'p1': empty cell (data.missing=drop or mean accepts empty cells)",
         "inf.csv   | 3,4,Infinity | inf.csv: line 3, column 'label': Infinity is not a finite number"})
     void badCellOrRow(String name, String badLine, String expected) throws Exception {
         String bad = csv(name, "p0,p1,label", "1,2,0", badLine, "5,6,1");
@@ -138,6 +139,23 @@ class BadInputTest {
         trainFails("text.csv: line 3, column 'w': 'heavy' is not a number",
                 "data.train=" + csv("text.csv", "p0,w,label", "1,1,0", "2,heavy,1", "3,1,1"), "data.weight=w");
         trainFails("key classWeights: lots is out of range", "data.train=" + fixture, "classWeights=lots");
+    }
+
+    @Test
+    void badTableKeys() throws Exception {
+        String table = csv("table.csv", "size,colour,label", "1,red,0", "2,blue,1", "3,red,1", "4,blue,0");
+        trainFails("key data.categorical: no column 'shade' in " + table + " (columns: [size, colour, label])",
+                "data.train=" + table, "data.categorical=size,shade");
+        trainFails("key data.missing: 'maybe' is not one of error, drop, mean", "data.train=" + table,
+                "data.missing=maybe");
+        trainFails("key data.categorical: libsvm data has numbers only", "data.train=" + table, "data.format=libsvm",
+                "data.categorical=colour");
+        trainFails("table.csv: column 'colour' holds text; a weight (data.weight) is a number >= 0",
+                "data.train=" + table, "data.weight=colour");
+        trainFails("label column 'colour' holds text; a regression needs numbers", "data.train=" + table,
+                "task=regression", "data.label=colour", "loss=quadratic");
+        trainFails("gap.csv: line 4, column 'colour': empty cell", "data.train="
+                + csv("gap.csv", "size,colour,label", "1,red,0", "2,blue,1", "3,,1"));
     }
 
     @Test

@@ -1,0 +1,32 @@
+package io.sparkprop.cli;
+
+import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.LabeledFrame;
+import io.sparkprop.spark.TableEncoding;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** Data read as a model's table encoding says (text columns, empty cells), or as plain numbers without one. */
+final class TableInputs {
+    private TableInputs() {
+    }
+
+    /**
+     * The file's rows with a features column; with an encoding, its usable rows (see
+     * {@link TableEncoding#usable}) and a text label as the class index, after checking that every
+     * class name is one the model knows.
+     */
+    static LabeledFrame read(SparkSession spark, TableEncoding encoding, String path, String format, String label,
+                             String featuresCol, int numFeatures, List<String> notFeatures) {
+        if (encoding == null) {
+            return InputFormats.read(spark, path, format, label, featuresCol, numFeatures, notFeatures);
+        }
+        LabeledFrame raw = InputFormats.read(spark, path, format, label, featuresCol, numFeatures, notFeatures,
+                encoding.plan());
+        if (raw.hasLabel() && !encoding.classNames().isEmpty()) {
+            Evaluation.requireClassNames(raw, encoding.classNames());
+        }
+        return new LabeledFrame(encoding.encode(raw), raw.source(), label, raw.hasLabel(), raw.inputColumns(),
+                raw.hasLineNumbers());
+    }
+}
