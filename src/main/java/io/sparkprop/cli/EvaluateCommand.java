@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
         String labelCol = label != null ? label : m.getLabelCol();
         TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
-        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, labelCol);
+        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, labelCol, true);
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + labelCol + "' among "
                     + input.inputColumns() + " (use --label)");

@@ -16,13 +16,16 @@ final class ModelInputs {
     private ModelInputs() {
     }
 
-    /** The data, encoded as the model folder's table encoding says when it has one. */
+    /**
+     * The data, encoded as the model folder's table encoding says when it has one; the label takes
+     * part when {@code withLabel} (see {@link TableInputs#read}).
+     */
     static LabeledFrame read(SparkSession spark, PredictionModel<Vector, ?> model, TableEncoding encoding, String path,
-                             String format, String labelCol) {
+                             String format, String labelCol, boolean withLabel) {
         // A column the model was trained to weigh rows by is not a feature here either.
         String weight = model instanceof FeedForwardParams p ? p.getWeightCol() : null;
         LabeledFrame input = TableInputs.read(spark, encoding, path, format, labelCol, InputFormats.FEATURES,
-                model.numFeatures(), weight == null ? List.of() : List.of(weight));
+                model.numFeatures(), weight == null ? List.of() : List.of(weight), withLabel);
         List<Row> first = input.frame().select(InputFormats.FEATURES).limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new InputException(input.source() + ": no data rows");

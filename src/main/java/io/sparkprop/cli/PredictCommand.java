@@ -40,7 +40,6 @@ import picocli.CommandLine.Model.CommandSpec;
 final class PredictCommand implements Callable<Integer> {
     /** The predicted class's name, beside Spark's numeric prediction, when the label was text. */
     static final String PREDICTED_LABEL = "predictedLabel";
-    private static final String LABEL_NAME = "_sparkprop_label_name";
 
     @Spec
     CommandSpec spec;
@@ -57,8 +56,11 @@ final class PredictCommand implements Callable<Integer> {
         SparkSession spark = Sessions.get("sparkprop predict");
         PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
         TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
-        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, m.getLabelCol());
-        if (m instanceof FeedForwardClassificationModel c && input.hasLabel()) {
+        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, m.getLabelCol(),
+                false);
+        // A table's labels are only carried along (names were checked as they were read, and empty
+        // ones may stand); plain numbers are checked as always.
+        if (m instanceof FeedForwardClassificationModel c && input.hasLabel() && encoding == null) {
             Evaluation.requireClassLabels(input, c.numClasses());
         }
         List<String> names = encoding == null ? List.of() : encoding.classNames();
@@ -66,17 +68,11 @@ final class PredictCommand implements Callable<Integer> {
         if (!names.isEmpty()) { // class indices back to the names they were trained from
             predicted = new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_LABEL)
                     .setLabels(names.toArray(String[]::new)).transform(predicted);
-            if (input.hasLabel()) {
-                predicted = new IndexToString().setInputCol(m.getLabelCol()).setOutputCol(LABEL_NAME)
-                        .setLabels(names.toArray(String[]::new)).transform(predicted);
-            }
         }
         boolean csv = output.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
         List<Column> columns = new ArrayList<>();
         for (String name : input.inputColumns()) {
-            if (!names.isEmpty() && name.equals(m.getLabelCol())) {
-                columns.add(functions.col(LABEL_NAME).as(name));
-            } else if (!csv || !(predicted.schema().apply(name).dataType() instanceof VectorUDT)) {
+            if (!csv || !(predicted.schema().apply(name).dataType() instanceof VectorUDT)) {
                 columns.add(functions.col(name));
             }
         }

@@ -18,6 +18,15 @@ final class TableInputs {
      */
     static LabeledFrame read(SparkSession spark, TableEncoding encoding, String path, String format, String label,
                              String featuresCol, int numFeatures, List<String> notFeatures) {
+        return read(spark, encoding, path, format, label, featuresCol, numFeatures, notFeatures, true);
+    }
+
+    /**
+     * As above; without {@code withLabel} (predict) the label column is carried along as read: rows
+     * without one are kept and a text label stays text.
+     */
+    static LabeledFrame read(SparkSession spark, TableEncoding encoding, String path, String format, String label,
+                             String featuresCol, int numFeatures, List<String> notFeatures, boolean withLabel) {
         if (encoding == null) {
             return InputFormats.read(spark, path, format, label, featuresCol, numFeatures, notFeatures);
         }
@@ -26,7 +35,7 @@ final class TableInputs {
         if (raw.hasLabel() && !encoding.classNames().isEmpty()) {
             Evaluation.requireClassNames(raw, encoding.classNames());
         }
-        return new LabeledFrame(encoding.encode(raw), raw.source(), label, raw.hasLabel(), raw.inputColumns(),
+        return new LabeledFrame(encoding.encode(raw, withLabel), raw.source(), label, raw.hasLabel(), raw.inputColumns(),
                 raw.hasLineNumbers());
     }
 }

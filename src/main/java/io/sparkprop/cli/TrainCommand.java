@@ -153,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
                     RowIdentity.TEST, f)[0] : rows;
             encoding = TableEncoding.fit(new LabeledFrame(fitRows, input.source(), label, true,
                     input.inputColumns(), input.hasLineNumbers()), plan, notFeatures);
-            all = encoding.encode(raw).persist(StorageLevel.MEMORY_AND_DISK());
+            all = encoding.encode(raw, true).persist(StorageLevel.MEMORY_AND_DISK());
             tableLine = tableLine(encoding, rows.count() - all.count());
         }
         try {

@@ -43,6 +43,7 @@ public final class TableEncoding {
     static final String FOLDER = "table";
     private static final String PREFIX = "_sparkprop_";
     private static final String LABEL_INDEX = PREFIX + "label_index";
+    private static final String TEXT = "text_";
 
     private final TablePlan plan;
     private final String labelCol;
@@ -77,7 +78,7 @@ public final class TableEncoding {
             throw new InputException(training.source() + ": no feature columns besides the label '" + label + "'");
         }
         TableEncoding unfitted = new TableEncoding(plan, label, columns, others, null, null);
-        Dataset<Row> rows = unfitted.usable(training);
+        Dataset<Row> rows = unfitted.usable(training, true);
         List<String> numeric = columns.stream().filter(c -> !plan.isText(c)).toList();
         List<String> text = columns.stream().filter(plan::isText).toList();
         boolean impute = plan.missing() == MissingCells.MEAN && !numeric.isEmpty();
@@ -87,7 +88,7 @@ public final class TableEncoding {
                     .setOutputCols(prefixed("imputed_", numeric)));
         }
         if (!text.isEmpty()) {
-            stages.add(new StringIndexer().setInputCols(text.toArray(String[]::new))
+            stages.add(new StringIndexer().setInputCols(prefixed(TEXT, text))
                     .setOutputCols(prefixed("index_", text)).setHandleInvalid("keep")
                     .setStringOrderType("alphabetAsc"));
             stages.add(new OneHotEncoder().setInputCols(prefixed("index_", text))
@@ -129,7 +130,7 @@ public final class TableEncoding {
                 String[] inputs = indexer.getInputCols();
                 String[][] values = indexer.labelsArray();
                 for (int i = 0; i < inputs.length; i++) {
-                    counts.put(inputs[i], values[i].length);
+                    counts.put(inputs[i].substring((PREFIX + TEXT).length()), values[i].length);
                 }
             }
         }
@@ -143,14 +144,18 @@ public final class TableEncoding {
 
     /**
      * The rows that can be used as {@code data.missing} says: all of them (a null cell is an error
-     * naming the column), those without an empty cell (drop), or those with a label, text cells
-     * filled with their "missing" category (mean; numeric ones are imputed by the stages).
+     * naming the column), those without an empty cell (drop), or those with a label (mean). Each
+     * text column gets a copy for the stages to read, where under mean an empty cell is the
+     * "missing" category; the table's own columns stay as they were read (predict writes them).
+     *
+     * @param withLabel whether the label takes part (training, evaluate) or is only carried along (predict)
      */
-    public Dataset<Row> usable(LabeledFrame raw) {
+    public Dataset<Row> usable(LabeledFrame raw, boolean withLabel) {
         Dataset<Row> d = raw.frame();
         List<String> present = Arrays.asList(d.columns());
+        boolean label = withLabel && present.contains(labelCol);
         List<String> needed = new ArrayList<>(featureColumns);
-        if (present.contains(labelCol)) {
+        if (label) {
             needed.add(labelCol);
         }
         for (String c : notFeatures) {
@@ -161,15 +166,18 @@ public final class TableEncoding {
         switch (plan.missing()) {
             case DROP -> d = d.na().drop(needed.toArray(String[]::new));
             case MEAN -> {
-                if (present.contains(labelCol)) {
+                if (label) {
                     d = d.na().drop(new String[] {labelCol});
-                }
-                String[] text = featureColumns.stream().filter(plan::isText).toArray(String[]::new);
-                if (text.length > 0) {
-                    d = d.na().fill(MissingCells.MISSING_CATEGORY, text);
                 }
             }
             default -> requireNoEmptyCells(raw, needed);
+        }
+        for (String c : featureColumns) {
+            if (plan.isText(c)) {
+                Column cell = functions.col(c);
+                d = d.withColumn(PREFIX + TEXT + c, plan.missing() == MissingCells.MEAN
+                        ? functions.coalesce(cell, functions.lit(MissingCells.MISSING_CATEGORY)) : cell);
+            }
         }
         return d;
     }
@@ -184,18 +192,19 @@ public final class TableEncoding {
         Row counts = raw.frame().agg(nulls[0], Arrays.copyOfRange(nulls, 1, nulls.length)).first();
         for (int i = 0; i < columns.size(); i++) {
             if (!counts.isNullAt(i) && counts.getLong(i) > 0) {
-                throw new InputException(raw.source() + ": column '" + columns.get(i) + "' has " + counts.getLong(i)
-                        + " empty cells (data.missing=drop or mean accepts them)");
+                long n = counts.getLong(i);
+                throw new InputException(raw.source() + ": column '" + columns.get(i) + "' has "
+                        + (n == 1 ? "an empty cell" : n + " empty cells") + " (data.missing=drop or mean accepts them)");
             }
         }
     }
 
     /**
-     * The usable rows with a features column, and the label (when the table has it) as a class
-     * index in place of its text. A class name training did not see becomes index K (check names
-     * first, see {@link #classNames}).
+     * The usable rows with a features column, and the label (when the table has it and
+     * {@code withLabel}) as a class index in place of its text. A class name training did not see
+     * becomes index K (check names first, see {@link #classNames}).
      */
-    public Dataset<Row> encode(LabeledFrame raw) {
+    public Dataset<Row> encode(LabeledFrame raw, boolean withLabel) {
         List<String> present = Arrays.asList(raw.frame().columns());
         for (String c : featureColumns) {
             if (!present.contains(c)) {
@@ -203,8 +212,8 @@ public final class TableEncoding {
                         + featureColumns);
             }
         }
-        Dataset<Row> d = features.transform(usable(raw));
-        if (labels != null && Arrays.asList(d.columns()).contains(labelCol)) {
+        Dataset<Row> d = features.transform(usable(raw, withLabel));
+        if (withLabel && labels != null && Arrays.asList(d.columns()).contains(labelCol)) {
             d = labels.transform(d).withColumn(labelCol, functions.col(LABEL_INDEX));
         }
         for (String c : d.columns()) {

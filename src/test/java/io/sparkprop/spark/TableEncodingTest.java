@@ -69,7 +69,7 @@ class TableEncodingTest {
         assertEquals(Map.of("colour", 3), encoding.categories());
 
         String other = csv("other.csv", "size,colour,species", "5,blue,virginica", "6,purple,setosa");
-        List<Row> rows = encoding.encode(read(other, plan)).collectAsList();
+        List<Row> rows = encoding.encode(read(other, plan), true).collectAsList();
         Map<Long, double[]> x = featuresByLine(rows);
         // alphabetical: blue, green, red; purple was never seen, so its code is all zeros
         assertArrayEquals(new double[] {5, 1, 0, 0}, x.get(2L));
@@ -81,8 +81,8 @@ class TableEncodingTest {
                 spark.sparkContext().hadoopConfiguration());
         assertEquals(encoding.classNames(), loaded.classNames());
         assertEquals(encoding.plan(), loaded.plan());
-        assertEquals(x.keySet(), featuresByLine(loaded.encode(read(other, plan)).collectAsList()).keySet());
-        featuresByLine(loaded.encode(read(other, plan)).collectAsList())
+        assertEquals(x.keySet(), featuresByLine(loaded.encode(read(other, plan), true).collectAsList()).keySet());
+        featuresByLine(loaded.encode(read(other, plan), true).collectAsList())
                 .forEach((line, v) -> assertArrayEquals(x.get(line), v));
     }
 
@@ -92,7 +92,7 @@ class TableEncodingTest {
                 "1,red,a", ",blue,b", "5,,a", "3,red,", "9,blue,b");
         TablePlan plan = TablePlan.detect(spark, train, null, List.of(), MissingCells.MEAN);
         TableEncoding encoding = TableEncoding.fit(read(train, plan), plan, List.of());
-        Map<Long, double[]> x = featuresByLine(encoding.encode(read(train, plan)).collectAsList());
+        Map<Long, double[]> x = featuresByLine(encoding.encode(read(train, plan), true).collectAsList());
         // line 5 has no label: left out; mean of 1, 5, 9 (the labelled rows' sizes) is 5
         assertEquals(List.of(2L, 3L, 4L, 6L), List.copyOf(x.keySet()));
         // categories (missing), blue, red
@@ -102,11 +102,40 @@ class TableEncodingTest {
     }
 
     @Test
+    void parquetStringColumnsAreCategoriesAndNullsAreEmptyCells() throws Exception {
+        String path = dir.resolve("t.parquet").toString();
+        spark.createDataFrame(List.of(
+                        org.apache.spark.sql.RowFactory.create(1, "red", "a"),
+                        org.apache.spark.sql.RowFactory.create(null, "blue", "b"),
+                        org.apache.spark.sql.RowFactory.create(5, null, "a")),
+                new org.apache.spark.sql.types.StructType().add("size", "int").add("colour", "string")
+                        .add("species", "string"))
+                .write().parquet(path);
+        TablePlan error = TablePlan.detect(spark, path, null, List.of(), MissingCells.ERROR);
+        assertEquals(List.of("colour", "species"), error.textColumns());
+        LabeledFrame raw = InputFormats.read(spark, path, null, "species", InputFormats.FEATURES, -1, List.of(), error);
+        InputException e = assertThrows(InputException.class, () -> TableEncoding.fit(raw, error, List.of()));
+        assertEquals(path + ": column 'size' has an empty cell (data.missing=drop or mean accepts them)",
+                e.getMessage());
+
+        TablePlan mean = new TablePlan(error.textColumns(), MissingCells.MEAN);
+        LabeledFrame rawMean = InputFormats.read(spark, path, null, "species", InputFormats.FEATURES, -1, List.of(),
+                mean);
+        TableEncoding encoding = TableEncoding.fit(rawMean, mean, List.of());
+        List<double[]> x = encoding.encode(rawMean, true).orderBy("species", "size").collectAsList().stream()
+                .map(r -> ((Vector) r.getAs(InputFormats.FEATURES)).toArray()).toList();
+        // rows (1, red, a), (5, null, a), (3 = mean of 1 and 5, blue, b); categories (missing), blue, red
+        assertArrayEquals(new double[] {1, 0, 0, 1}, x.get(0));
+        assertArrayEquals(new double[] {5, 1, 0, 0}, x.get(1));
+        assertArrayEquals(new double[] {3, 0, 1, 0}, x.get(2));
+    }
+
+    @Test
     void dropLeavesOutRowsWithAnEmptyCellAndErrorNamesTheCell() throws Exception {
         String train = csv("d.csv", "size,colour,species", "1,red,a", ",blue,b", "5,red,b", "3,blue,a");
         TablePlan drop = TablePlan.detect(spark, train, null, List.of(), MissingCells.DROP);
         TableEncoding encoding = TableEncoding.fit(read(train, drop), drop, List.of());
-        assertEquals(List.of(2L, 4L, 5L), List.copyOf(featuresByLine(encoding.encode(read(train, drop))
+        assertEquals(List.of(2L, 4L, 5L), List.copyOf(featuresByLine(encoding.encode(read(train, drop), true)
                 .collectAsList()).keySet()));
         TablePlan error = TablePlan.detect(spark, train, null, List.of(), MissingCells.ERROR);
         Exception e = assertThrows(Exception.class, () -> read(train, error).frame().collectAsList());
