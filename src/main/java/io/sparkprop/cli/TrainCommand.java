@@ -36,8 +36,6 @@ import picocli.CommandLine.Spec;
         description = "Train a network as a job's properties file says, report on held-out data, save the model.")
 final class TrainCommand implements Callable<Integer> {
     private static final String VALIDATION_MARK = "_sparkprop_validation";
-    /** A table's rows' identity, a hash of their cells, taken before they are encoded. */
-    private static final String ROW_KEY = "_table_row";
 
     @Spec
     CommandSpec spec;
@@ -105,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Dataset<Row> all = input.frame();
         if (!plan.plain()) { // the rows' identity for the held-out split, before anything changes them
-            all = all.withColumn(ROW_KEY, functions.xxhash64(input.inputColumns().stream().map(functions::col)
+            all = all.withColumn(TrainingTable.ROW_KEY, functions.xxhash64(input.inputColumns().stream().map(functions::col)
                     .toArray(org.apache.spark.sql.Column[]::new)));
         }
         if (job.getInt("data.partitions") > 0) {
@@ -138,52 +136,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException(input.source() + ": column '" + job.get("data.weight") + "' holds text; a"
                     + " weight (data.weight) is a number >= 0");
         }
-        TableEncoding encoding = null;
-        Dataset<Row> all = rows;
-        String splitKey = idCol;
-        String tableLine = "";
-        if (!plan.plain()) {
-            // Fitted on the training rows only: the held-out test rows are split off first, by the
-            // identity of their cells (or idCol), exactly as the encoded rows are split below.
-            splitKey = idCol != null ? idCol : ROW_KEY;
-            LabeledFrame raw = new LabeledFrame(rows, input.source(), label, true, input.inputColumns(),
-                    input.hasLineNumbers());
-            double f = job.has("data.test") ? 0 : job.getDouble("data.testFraction");
-            Dataset<Row> fitRows = f > 0 ? RowSplits.split(rows, InputFormats.FEATURES, label, splitKey, seed,
-                    RowIdentity.TEST, f)[0] : rows;
-            encoding = TableEncoding.fit(new LabeledFrame(fitRows, input.source(), label, true,
-                    input.inputColumns(), input.hasLineNumbers()), plan, notFeatures);
-            all = encoding.encode(raw, true).persist(StorageLevel.MEMORY_AND_DISK());
-            tableLine = tableLine(encoding, rows.count() - all.count());
-        }
+        TrainingTable table = plan.plain() ? TrainingTable.plain(rows, idCol)
+                : TrainingTable.fit(input.withFrame(rows), plan, notFeatures, idCol, seed,
+                job.has("data.test") ? 0 : job.getDouble("data.testFraction"));
         try {
-            return train(job, task, input, encoding, all, splitKey, tableLine, estimator, modelPath, reportPath,
-                    spark, out);
+            return train(job, task, input, table.encoding(), table.rows(), table.splitKey(), table.headerLine(),
+                    estimator, modelPath, reportPath, spark, out);
         } finally {
-            if (encoding != null) {
-                all.unpersist(false);
+            if (table.encoding() != null) {
+                table.rows().unpersist(false);
             }
         }
-    }
-
-    /** The header's second line for a table: its categories, class names and the rows left out. */
-    private static String tableLine(TableEncoding encoding, long leftOut) {
-        List<String> parts = new ArrayList<>();
-        Map<String, Integer> categories = encoding.categories();
-        if (!categories.isEmpty()) {
-            List<String> each = new ArrayList<>();
-            categories.forEach((c, n) -> each.add(c + " (" + n + " values)"));
-            parts.add("categories: " + String.join(", ", each));
-        }
-        if (!encoding.classNames().isEmpty()) {
-            parts.add("classes: " + String.join(", ", encoding.classNames()));
-        }
-        MissingCells missing = encoding.plan().missing();
-        if (missing != MissingCells.ERROR) {
-            parts.add(String.format(Locale.ROOT, "data.missing=%s: %,d rows %s left out", missing.keyValue(),
-                    leftOut, missing == MissingCells.DROP ? "with an empty cell" : "without a label"));
-        }
-        return parts.isEmpty() ? "" : String.join(" | ", parts) + "\n";
     }
 
     private int train(JobConfig job, Task task, LabeledFrame input, TableEncoding encoding, Dataset<Row> all,
@@ -191,8 +154,7 @@ final class TrainCommand implements Callable<Integer> {
                       String reportPath, SparkSession spark, PrintWriter out) {
         String label = input.labelCol();
         if (task.hasClasses()) {
-            Evaluation.requireClassLabels(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
-                    input.hasLineNumbers()), 0);
+            Evaluation.requireClassLabels(input.withFrame(all), 0);
         }
         long seed = estimator.getSeed();
         String idCol = estimator.getIdCol();
@@ -204,8 +166,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new InputException("key data.weight: no column '" + weight + "' in " + input.source()
                         + " (columns: " + input.inputColumns() + ")");
             }
-            Evaluation.requireWeights(new LabeledFrame(all, input.source(), label, true, input.inputColumns(),
-                    input.hasLineNumbers()), weight);
+            Evaluation.requireWeights(input.withFrame(all), weight);
             estimator.setWeightCol(weight);
         }
         Dataset<Row> train;

@@ -12,4 +12,9 @@ import org.apache.spark.sql.Row;
 public record LabeledFrame(Dataset<Row> frame, String source, String labelCol, boolean hasLabel,
                            List<String> inputColumns, boolean hasLineNumbers) {
     public static final String LINE = "_line";
+
+    /** The same source and columns over other rows (a subset, or the rows encoded). */
+    public LabeledFrame withFrame(Dataset<Row> rows) {
+        return new LabeledFrame(rows, source, labelCol, hasLabel, inputColumns, hasLineNumbers);
+    }
 }
