@@ -3,16 +3,10 @@ package io.sparkprop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
-import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
-import io.sparkprop.spark.TableEncoding;
-import java.util.List;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.ml.PredictionModel;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,23 +31,20 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = Sessions.get("sparkprop evaluate");
-        PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
-        String labelCol = label != null ? label : m.getLabelCol();
-        TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
-        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, labelCol, true);
+        ModelInputs read = ModelInputs.read(Sessions.get("sparkprop evaluate"), source, label, true);
+        LabeledFrame input = read.input();
+        String labelCol = input.labelCol();
         if (!input.hasLabel()) {
             throw new InputException(input.source() + ": no label column '" + labelCol + "' among "
                     + input.inputColumns() + " (use --label)");
         }
-        var predictions = m.setFeaturesCol(InputFormats.FEATURES).transform(input.frame());
+        var predictions = read.predictions();
         Map<String, Object> metrics;
         String text;
-        if (m instanceof FeedForwardClassificationModel c) {
+        if (read.model() instanceof FeedForwardClassificationModel c) {
             Evaluation.requireClassLabels(input, c.numClasses());
             Evaluation.Classification e = Evaluation.classification(predictions, labelCol, c.numClasses(),
-                    encoding == null ? List.of() : encoding.classNames());
+                    read.classNames());
             metrics = e.toMap();
             text = e.toText();
         } else {
@@ -61,6 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
             metrics = e.toMap();
             text = e.toText();
         }
+        PrintWriter out = spec.commandLine().getOut();
         out.print(json ? new ObjectMapper().writeValueAsString(metrics) + "\n" : text);
         out.flush();
         return 0;

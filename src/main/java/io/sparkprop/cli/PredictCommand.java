@@ -3,7 +3,6 @@ package io.sparkprop.cli;
 import io.sparkprop.data.InputException;
 import io.sparkprop.ml.FeedForwardClassificationModel;
 import io.sparkprop.spark.HadoopFiles;
-import io.sparkprop.spark.InputFormats;
 import io.sparkprop.spark.LabeledFrame;
 import io.sparkprop.spark.MissingCells;
 import io.sparkprop.spark.TableEncoding;
@@ -54,17 +53,17 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = Sessions.get("sparkprop predict");
-        PredictionModel<Vector, ?> m = ModelFolder.load(spark, source.model);
-        TableEncoding encoding = TableEncoding.load(source.model, spark.sparkContext().hadoopConfiguration());
-        LabeledFrame input = ModelInputs.read(spark, m, encoding, source.data, source.format, m.getLabelCol(),
-                false);
+        ModelInputs read = ModelInputs.read(spark, source, null, false);
+        PredictionModel<Vector, ?> m = read.model();
+        TableEncoding encoding = read.encoding();
+        LabeledFrame input = read.input();
         // A table's labels are only carried along (names were checked as they were read, and empty
         // ones may stand); plain numbers are checked as always.
         if (m instanceof FeedForwardClassificationModel c && input.hasLabel() && encoding == null) {
             Evaluation.requireClassLabels(input, c.numClasses());
         }
-        List<String> names = encoding == null ? List.of() : encoding.classNames();
-        Dataset<Row> predicted = m.setFeaturesCol(InputFormats.FEATURES).transform(input.frame());
+        List<String> names = read.classNames();
+        Dataset<Row> predicted = read.predictions();
         if (!names.isEmpty()) { // class indices back to the names they were trained from
             predicted = new IndexToString().setInputCol("prediction").setOutputCol(PREDICTED_LABEL)
                     .setLabels(names.toArray(String[]::new)).transform(predicted);
