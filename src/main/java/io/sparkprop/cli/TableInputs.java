@@ -35,7 +35,6 @@ final class TableInputs {
         if (raw.hasLabel() && !encoding.classNames().isEmpty()) {
             Evaluation.requireClassNames(raw, encoding.classNames());
         }
-        return new LabeledFrame(encoding.encode(raw, withLabel), raw.source(), label, raw.hasLabel(), raw.inputColumns(),
-                raw.hasLineNumbers());
+        return raw.withFrame(encoding.encode(raw, withLabel));
     }
 }

@@ -124,10 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(JobConfig job, Task task, LabeledFrame input, TablePlan plan, Dataset<Row> rows,
                       FeedForwardParams.Setters<?> estimator, String modelPath, String reportPath, SparkSession spark,
                       PrintWriter out) {
-        String label = input.labelCol();
         String idCol = estimator.getIdCol();
-        long seed = estimator.getSeed();
-        List<String> notFeatures = notFeatures(job);
         if (idCol != null && !java.util.Arrays.asList(rows.columns()).contains(idCol)) {
             throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
                     + input.inputColumns() + ")");
@@ -137,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " weight (data.weight) is a number >= 0");
         }
         TrainingTable table = plan.plain() ? TrainingTable.plain(rows, idCol)
-                : TrainingTable.fit(input.withFrame(rows), plan, notFeatures, idCol, seed,
+                : TrainingTable.fit(input.withFrame(rows), plan, notFeatures(job), idCol, estimator.getSeed(),
                 job.has("data.test") ? 0 : job.getDouble("data.testFraction"));
         try {
             return train(job, task, input, table.encoding(), table.rows(), table.splitKey(), table.headerLine(),

@@ -196,7 +196,7 @@ public final class BlockStacker {
             double[] fx = filled == blockRows ? x : Arrays.copyOf(x, filled * inputWidth);
             block = new Block(inputWidth, targets.width(), filled, fx, fy, fk);
         }
-        blocks.add(weighted ? block.withWeights(Arrays.copyOf(weights, filled)) : block);
+        blocks.add(weighted ? block.withWeights(filled == blockRows ? weights : Arrays.copyOf(weights, filled)) : block);
         weights = null;
         x = null;
         y = null;

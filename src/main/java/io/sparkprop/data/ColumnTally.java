@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one pass over a CSV's training lines learns about each column: how many cells are empty,
+ * What one pass over a CSV's training lines learns about each column: how many cells are
  * filled, and filled with something that is not a number. From that, which columns are text: a
  * column where at least half the filled cells are not numbers is a category column; one where
  * only a few are stays numeric, so that a typo in a numeric column is reported by line and column
@@ -16,27 +16,22 @@ public final class ColumnTally implements Serializable {
 
     private final long[] filled;
     private final long[] notNumbers;
-    private final long[] empty;
 
     public ColumnTally(int columns) {
         filled = new long[columns];
         notNumbers = new long[columns];
-        empty = new long[columns];
     }
 
     /** Counts one CSV line's cells; lines of another width are left to the parser to report. */
     public ColumnTally addLine(String line) {
-        String[] cells = line.split(",", -1);
+        String[] cells = CsvTable.cells(line);
         if (cells.length != filled.length) {
             return this;
         }
         for (int i = 0; i < cells.length; i++) {
-            String cell = cells[i].trim();
-            if (cell.isEmpty()) {
-                empty[i]++;
-            } else {
+            if (!cells[i].isEmpty()) {
                 filled[i]++;
-                if (!CsvTable.isNumber(cell)) {
+                if (!CsvTable.isNumber(cells[i])) {
                     notNumbers[i]++;
                 }
             }
@@ -48,7 +43,6 @@ public final class ColumnTally implements Serializable {
         for (int i = 0; i < filled.length; i++) {
             filled[i] += other.filled[i];
             notNumbers[i] += other.notNumbers[i];
-            empty[i] += other.empty[i];
         }
         return this;
     }
@@ -56,10 +50,6 @@ public final class ColumnTally implements Serializable {
     /** Whether column i is text: at least half of its filled cells are not numbers. */
     public boolean isText(int i) {
         return notNumbers[i] > 0 && 2 * notNumbers[i] >= filled[i];
-    }
-
-    public long emptyCells(int i) {
-        return empty[i];
     }
 
     /** The names of the text columns, in the header's order. */
@@ -71,15 +61,5 @@ public final class ColumnTally implements Serializable {
             }
         }
         return text;
-    }
-
-    /** Whether any column has an empty cell. */
-    public boolean hasEmptyCells() {
-        for (long e : empty) {
-            if (e > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -122,14 +122,15 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
         String[] cells = splitLine(line, lineNo, names, source);
         Object[] values = new Object[cells.length];
         for (int i = 0; i < cells.length; i++) {
-            if (cells[i].isEmpty()) {
-                if (!emptyAllowed) {
-                    throw new InputException(source + ": line " + lineNo + ", column '" + names[i]
-                            + "': empty cell (data.missing=drop or mean accepts empty cells)");
-                }
+            if (cells[i].isEmpty() && emptyAllowed) {
                 values[i] = null;
+            } else if (text[i]) {
+                if (cells[i].isEmpty()) {
+                    throw emptyCell(lineNo, names[i], source);
+                }
+                values[i] = cells[i];
             } else {
-                values[i] = text[i] ? cells[i] : (Object) number(cells[i], lineNo, names[i], source);
+                values[i] = number(cells[i], lineNo, names[i], source);
             }
         }
         return values;
@@ -137,21 +138,31 @@ public record CsvTable(String source, String[] featureNames, String labelName, d
 
     /** A line's cells, trimmed, one per header column; a wrong count is an error naming the line. */
     public static String[] splitLine(String line, long lineNo, String[] names, String source) {
-        String[] cells = line.split(",", -1);
+        String[] cells = cells(line);
         if (cells.length != names.length) {
             throw new InputException(source + ": line " + lineNo + " has " + cells.length + " cells, the header has "
                     + names.length);
         }
+        return cells;
+    }
+
+    /** A line's cells, trimmed, however many there are. */
+    public static String[] cells(String line) {
+        String[] cells = line.split(",", -1);
         for (int i = 0; i < cells.length; i++) {
             cells[i] = cells[i].trim();
         }
         return cells;
     }
 
+    private static InputException emptyCell(long lineNo, String column, String source) {
+        return new InputException(source + ": line " + lineNo + ", column '" + column
+                + "': empty cell (data.missing=drop or mean accepts empty cells)");
+    }
+
     private static double number(String cell, long lineNo, String column, String source) {
         if (cell.isEmpty()) {
-            throw new InputException(source + ": line " + lineNo + ", column '" + column
-                    + "': empty cell (data.missing=drop or mean accepts empty cells)");
+            throw emptyCell(lineNo, column, source);
         }
         double v;
         try {

@@ -68,10 +68,7 @@ public final class GradientSum implements Serializable {
     }
 
     void addStatistics(double loss, int samples, int rightAnswers) {
-        lossSum += loss;
-        count += samples;
-        weight += samples;
-        correct += rightAnswers;
+        addWeightedStatistics(loss, samples, samples, rightAnswers);
     }
 
     /** For weighted rows: {@code loss} and {@code weightedCorrect} weighted already, {@code rowWeight} = sum of w_i. */

@@ -35,10 +35,12 @@ public final class HadoopFiles {
                     throw new IOException("cannot rename " + tmp + " to " + target);
                 }
             }
-        } finally {
+        } catch (IOException | RuntimeException e) {
+            // Only a failed write leaves the temporary file; a successful one costs no extra call.
             if (fs.exists(tmp)) {
                 fs.delete(tmp, false);
             }
+            throw e;
         }
     }
 

@@ -173,12 +173,15 @@ public final class InputFormats {
             return csvTable(spark, lines, header, names, source, labelCol, plan);
         }
         boolean[] feature = new boolean[names.length];
+        int width = 0;
         for (int i = 0; i < names.length; i++) {
             feature[i] = i != labelAt && !notFeatures.contains(names[i]);
+            width += feature[i] ? 1 : 0;
         }
+        int featureCount = width;
         JavaRDD<Row> rows = lines.zipWithIndex()
                 .filter(t -> !t._1().isBlank() && !t._1().equals(header))
-                .map(t -> parseCsvLine(t._1(), t._2() + 1, names, feature, source));
+                .map(t -> parseCsvLine(t._1(), t._2() + 1, names, feature, featureCount, source));
         StructType schema = new StructType();
         for (String n : names) {
             schema = schema.add(n, DataTypes.DoubleType, false);
@@ -211,15 +214,19 @@ public final class InputFormats {
                 Arrays.asList(names).contains(labelCol), List.of(names), true);
     }
 
-    /** A Parquet table's own columns, the plan's text columns as strings; features must be numbers or text. */
-    private static LabeledFrame parquetTable(SparkSession spark, String path, String labelCol,
-                                             List<String> notFeatures, TablePlan plan) {
-        Dataset<Row> raw;
+    /** A Parquet file or folder as Spark reads it; an unreadable one is an error naming the path. */
+    static Dataset<Row> readParquet(SparkSession spark, String path) {
         try {
-            raw = spark.read().parquet(path);
+            return spark.read().parquet(path);
         } catch (Exception e) {
             throw new InputException(path + ": not readable as Parquet (" + InputException.firstLine(e) + ")", e);
         }
+    }
+
+    /** A Parquet table's own columns, the plan's text columns as strings; features must be numbers or text. */
+    private static LabeledFrame parquetTable(SparkSession spark, String path, String labelCol,
+                                             List<String> notFeatures, TablePlan plan) {
+        Dataset<Row> raw = readParquet(spark, path);
         for (StructField field : raw.schema().fields()) {
             String n = field.name();
             if (plan.isText(n)) {
@@ -236,16 +243,12 @@ public final class InputFormats {
     }
 
     /**
-     * One CSV line as its cells (each a double column), the features vector of the cells marked
-     * {@code feature}, and the line's number.
+     * One CSV line as its cells (each a double column), the features vector of the {@code width}
+     * cells marked {@code feature}, and the line's number.
      */
-    static Row parseCsvLine(String line, long lineNo, String[] names, boolean[] feature, String source) {
+    static Row parseCsvLine(String line, long lineNo, String[] names, boolean[] feature, int width, String source) {
         double[] cells = CsvTable.parseLine(line, lineNo, names, source);
         Object[] values = new Object[names.length + 2];
-        int width = 0;
-        for (boolean f : feature) {
-            width += f ? 1 : 0;
-        }
         double[] features = new double[width];
         for (int i = 0, k = 0; i < cells.length; i++) {
             double v = cells[i];
@@ -278,12 +281,7 @@ public final class InputFormats {
 
     private static LabeledFrame parquet(SparkSession spark, String path, String labelCol, String featuresCol,
                                         List<String> notFeatures) {
-        Dataset<Row> raw;
-        try {
-            raw = spark.read().parquet(path);
-        } catch (Exception e) {
-            throw new InputException(path + ": not readable as Parquet (" + InputException.firstLine(e) + ")", e);
-        }
+        Dataset<Row> raw = readParquet(spark, path);
         StructType schema = raw.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
         boolean hasLabel = names.contains(labelCol);

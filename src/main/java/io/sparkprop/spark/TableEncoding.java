@@ -139,7 +139,8 @@ public final class TableEncoding {
 
     /** Whether this encoding does more than assemble numeric columns: ONNX export cannot carry it. */
     public boolean transformsCells() {
-        return !categories().isEmpty() || labels != null || plan.missing() == MissingCells.MEAN;
+        return featureColumns.stream().anyMatch(plan::isText) || labels != null
+                || plan.missing() == MissingCells.MEAN;
     }
 
     /**

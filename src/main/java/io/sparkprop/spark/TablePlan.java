@@ -55,13 +55,7 @@ public record TablePlan(List<String> textColumns, MissingCells missing) {
             }
             case "parquet" -> {
                 InputFormats.requireExists(spark, path);
-                StructField[] fields;
-                try {
-                    fields = spark.read().parquet(path).schema().fields();
-                } catch (Exception e) {
-                    throw new InputException(path + ": not readable as Parquet (" + InputException.firstLine(e) + ")",
-                            e);
-                }
+                StructField[] fields = InputFormats.readParquet(spark, path).schema().fields();
                 names = new ArrayList<>();
                 for (StructField field : fields) {
                     names.add(field.name());

@@ -102,6 +102,7 @@ public final class Shard {
             Block b = blocks.get(bi);
             Object x = floats ? b.floatFeatures() : b.features();
             long[] keys = step.dropout().isOff() ? null : rowKeys(b);
+            double[] rowWeights = b.weights();
             long[] sorted = order[bi];
             for (int k = lowerBound(sorted, first), end = lowerBound(sorted, next); k < end; k++) {
                 int col = (int) sorted[k]; // the low 32 bits: the column in the block
@@ -111,7 +112,7 @@ public final class Shard {
                     gatherKeys[cols] = keys[col];
                 }
                 if (weighted) {
-                    gatherWeights[cols] = b.weights()[col];
+                    gatherWeights[cols] = rowWeights[col];
                 }
                 if (++cols == ws.maxColumns()) {
                     accumulateGathered(w, w32, ws, cols, step, gatherWeights, into);
