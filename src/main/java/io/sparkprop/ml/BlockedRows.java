@@ -4,23 +4,40 @@ import io.sparkprop.nn.Backprop;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.types.StructType;
+import scala.Function1;
 
 /**
  * A model's {@code transform} over whole partitions: the rows go through the network
  * {@link #BLOCK_ROWS} at a time, in training's forward pass (one matrix-matrix product per layer
  * per block), where a per-row UDF would do one matrix-vector product per row and read every
  * weight once per row. Each output row is the input row followed by the new columns.
+ *
+ * <p>Rows stay in Spark's internal form where Spark lets us ({@link InternalFrames}): an input
+ * row is kept as its bytes and only the features column is read, so the other columns (and the
+ * features themselves) are not turned into Java objects and back, which cost about as much as
+ * the forward pass. Streaming inputs, and a Spark whose internals moved, take the public path
+ * through {@link Row}s, with the same results.
  */
 final class BlockedRows {
     /** Rows per forward pass: large enough for BLAS to reuse each weight many times, small enough to stay in cache. */
     static final int BLOCK_ROWS = 256;
+
+    /** Tests set it to compare the public {@link Row} path with the internal one. */
+    static boolean publicRowsOnly = false;
 
     private BlockedRows() {
     }
@@ -41,37 +58,127 @@ final class BlockedRows {
      */
     static Dataset<Row> transform(Dataset<?> data, String featuresCol, StructType outSchema, TrainedNetwork network,
                                   Columns columns) {
-        int featuresAt = data.schema().fieldIndex(featuresCol);
-        int added = outSchema.size() - data.schema().size();
-        MapPartitionsFunction<Row, Row> perPartition =
-                rows -> new BlockIterator(rows, network, featuresCol, featuresAt, added, columns);
-        return data.toDF().mapPartitions(perPartition, Encoders.row(outSchema));
+        StructType inSchema = data.schema();
+        int featuresAt = inSchema.fieldIndex(featuresCol);
+        int added = outSchema.size() - inSchema.size();
+        RDD<InternalRow> internal = publicRowsOnly || data.isStreaming() ? null : InternalFrames.rows(data);
+        if (internal == null) {
+            MapPartitionsFunction<Row, Row> perPartition = rows -> new BlockIterator<>(rows, network, featuresCol,
+                    new ExternalRows(featuresAt, added), columns, added);
+            return data.toDF().mapPartitions(perPartition, Encoders.row(outSchema));
+        }
+        VectorUDT udt = (VectorUDT) inSchema.apply(featuresAt).dataType();
+        FlatMapFunction<Iterator<InternalRow>, InternalRow> perPartition = rows -> new BlockIterator<>(rows, network,
+                featuresCol, new CatalystRows(featuresAt, udt, outSchema, inSchema.size()), columns, added);
+        RDD<InternalRow> out = internal.toJavaRDD().mapPartitions(perPartition).rdd();
+        return InternalFrames.frame(data, out, outSchema);
+    }
+
+    /** How one kind of row gives its features and takes the new columns. */
+    private interface RowKind<R> {
+        boolean noFeatures(R row);
+
+        Vector features(R row);
+
+        /** The row as it may be held until its block is done (the input may reuse its row objects). */
+        R held(R row);
+
+        R withColumns(R row, Object[] computed);
+    }
+
+    /** {@link Row}s: every column a Java object, as the public Dataset API hands them out. */
+    private record ExternalRows(int featuresAt, int added) implements RowKind<Row> {
+        @Override
+        public boolean noFeatures(Row row) {
+            return row.isNullAt(featuresAt);
+        }
+
+        @Override
+        public Vector features(Row row) {
+            return (Vector) row.get(featuresAt);
+        }
+
+        @Override
+        public Row held(Row row) {
+            return row;
+        }
+
+        @Override
+        public Row withColumns(Row in, Object[] computed) {
+            Object[] values = new Object[in.length() + added];
+            for (int i = 0; i < in.length(); i++) {
+                values[i] = in.get(i);
+            }
+            System.arraycopy(computed, 0, values, in.length(), added);
+            return RowFactory.create(values);
+        }
+    }
+
+    /** Spark's internal rows: the input row's bytes are kept whole and joined to the new columns. */
+    private static final class CatalystRows implements RowKind<InternalRow> {
+        private final int featuresAt;
+        private final VectorUDT udt;
+        private final Function1<Object, Object>[] toCatalyst;
+
+        @SuppressWarnings("unchecked")
+        CatalystRows(int featuresAt, VectorUDT udt, StructType outSchema, int inWidth) {
+            this.featuresAt = featuresAt;
+            this.udt = udt;
+            this.toCatalyst = new Function1[outSchema.size() - inWidth];
+            for (int i = 0; i < toCatalyst.length; i++) {
+                toCatalyst[i] = CatalystTypeConverters.createToCatalystConverter(outSchema.apply(inWidth + i).dataType());
+            }
+        }
+
+        @Override
+        public boolean noFeatures(InternalRow row) {
+            return row.isNullAt(featuresAt);
+        }
+
+        @Override
+        public Vector features(InternalRow row) {
+            return udt.deserialize(row.getStruct(featuresAt, udt.sqlType().size()));
+        }
+
+        @Override
+        public InternalRow held(InternalRow row) {
+            return row.copy();
+        }
+
+        @Override
+        public InternalRow withColumns(InternalRow in, Object[] computed) {
+            Object[] values = new Object[toCatalyst.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = toCatalyst[i].apply(computed[i]);
+            }
+            return new JoinedRow(in, new GenericInternalRow(values));
+        }
     }
 
     /** Pulls a block of input rows, runs it forward, then hands out its rows one by one. */
-    private static final class BlockIterator implements Iterator<Row> {
-        private final Iterator<Row> input;
+    private static final class BlockIterator<R> implements Iterator<R> {
+        private final Iterator<R> input;
         private final TrainedNetwork network;
         private final String featuresCol;
-        private final int featuresAt;
-        private final int added;
+        private final RowKind<R> kind;
         private final Columns columns;
+        private final int added;
         private final Backprop backprop;
-        private final Row[] block = new Row[BLOCK_ROWS];
+        private final Object[] block = new Object[BLOCK_ROWS];
         private final double[] row;
         private final double[] x;   // n_0 x BLOCK_ROWS, column-major: row c is x[c*n0 .. (c+1)*n0)
         private double[] a;         // A_L of the current block, inside the Backprop's buffers
         private int size;
         private int next;
 
-        BlockIterator(Iterator<Row> input, TrainedNetwork network, String featuresCol, int featuresAt, int added,
-                      Columns columns) {
+        BlockIterator(Iterator<R> input, TrainedNetwork network, String featuresCol, RowKind<R> kind, Columns columns,
+                      int added) {
             this.input = input;
             this.network = network;
             this.featuresCol = featuresCol;
-            this.featuresAt = featuresAt;
-            this.added = added;
+            this.kind = kind;
             this.columns = columns;
+            this.added = added;
             int n0 = network.topology.inputWidth();
             this.backprop = new Backprop(network.topology, BLOCK_ROWS);
             this.row = new double[n0];
@@ -88,22 +195,18 @@ final class BlockedRows {
         }
 
         @Override
-        public Row next() {
+        @SuppressWarnings("unchecked")
+        public R next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Row in = block[next];
+            R in = (R) block[next];
             Object[] out = columns.of(a, backprop.outputScores(), next);
             if (out.length != added) {
                 throw new IllegalStateException(out.length + " new columns computed for a schema that adds " + added);
             }
-            Object[] values = new Object[in.length() + added];
-            for (int i = 0; i < in.length(); i++) {
-                values[i] = in.get(i);
-            }
-            System.arraycopy(out, 0, values, in.length(), added);
             block[next++] = null;
-            return RowFactory.create(values);
+            return kind.withColumns(in, out);
         }
 
         private void fill() {
@@ -111,12 +214,12 @@ final class BlockedRows {
             size = 0;
             next = 0;
             while (size < BLOCK_ROWS && input.hasNext()) {
-                Row r = input.next();
-                if (r.isNullAt(featuresAt)) {
+                R r = input.next();
+                if (kind.noFeatures(r)) {
                     throw new IllegalArgumentException("a row has no features: null in column '" + featuresCol + "'");
                 }
-                network.networkInput((Vector) r.get(featuresAt), row, x, size * n0);
-                block[size++] = r;
+                network.networkInput(kind.features(r), row, x, size * n0);
+                block[size++] = kind.held(r);
             }
             if (size > 0) {
                 a = backprop.forward(network.weights, x, 0, size);

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +115,29 @@ class BlockedTransformTest {
             all.append(t.getMessage()).append('\n');
         }
         assertTrue(all.toString().contains("a row has no features: null in column 'x'"), all.toString());
+    }
+
+    @Test
+    void internalRowsGiveWhatThePublicRowsGive() {
+        assertTrue(InternalFrames.rows(digits) != null, "this Spark's internal rows are reachable");
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(10).setStepSize(0.01)
+                .setBatchSize(64).setMaxEpochs(1).setSeed(4).fit(digits);
+        Dataset<Row> tagged = digits.withColumn("tag", functions.concat(functions.lit("row "),
+                functions.col("label").cast("string")));
+        List<Row> internal = m.transform(tagged).collectAsList();
+        List<Row> external;
+        BlockedRows.publicRowsOnly = true;
+        try {
+            external = m.transform(tagged).collectAsList();
+        } finally {
+            BlockedRows.publicRowsOnly = false;
+        }
+        assertEquals(external.size(), internal.size());
+        assertEquals(List.of("features", "label", "tag", "rawPrediction", "probability", "prediction"),
+                Arrays.asList(m.transform(tagged).columns()), "the input's columns, then Spark's three");
+        for (int i = 0; i < internal.size(); i++) {
+            assertEquals(external.get(i), internal.get(i), "row " + i);
+        }
     }
 
     private static long threes(List<Row> rows) {
