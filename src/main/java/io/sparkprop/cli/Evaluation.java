@@ -19,13 +19,18 @@ final class Evaluation {
     private Evaluation() {
     }
 
+    /** Class {@code k} by its name when the label was text, else by its index (a number in JSON and charts). */
+    static Object className(List<String> classNames, int k) {
+        return classNames.isEmpty() ? (Object) k : classNames.get(k);
+    }
+
     /**
      * Accuracy, per-class precision, recall and F1 read from the confusion matrix (formulas in nn);
      * classes shown by name when the label was text, else by index.
      */
     record Classification(ConfusionMatrix matrix, double logLoss, List<String> classNames) {
         String name(int k) {
-            return classNames.isEmpty() ? String.valueOf(k) : classNames.get(k);
+            return String.valueOf(className(classNames, k));
         }
 
         long rows() {
@@ -60,7 +65,7 @@ final class Evaluation {
             List<Map<String, Object>> perClass = new java.util.ArrayList<>();
             for (int k = 0; k < matrix.classes(); k++) {
                 Map<String, Object> c = new LinkedHashMap<>();
-                c.put("class", classNames.isEmpty() ? (Object) k : classNames.get(k));
+                c.put("class", className(classNames, k));
                 c.put("precision", precision(k));
                 c.put("recall", recall(k));
                 c.put("f1", f1(k));

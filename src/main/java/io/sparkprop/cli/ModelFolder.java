@@ -8,7 +8,6 @@ import io.sparkprop.ml.FeedForwardRegressionModel;
 import io.sparkprop.spark.HadoopFiles;
 import io.sparkprop.spark.TableEncoding;
 import java.io.IOException;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PredictionModel;
@@ -27,20 +26,15 @@ final class ModelFolder {
      */
     static void save(SparkSession spark, MLWritable model, TableEncoding encoding, String dir) {
         Path target = new Path(dir);
-        Path tmp = new Path(dir + ".tmp-" + UUID.randomUUID());
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            try {
+            HadoopFiles.writeVia(fs, target, tmp -> {
                 model.write().save(tmp.toString());
                 if (encoding != null) {
                     encoding.save(tmp.toString(), spark.sparkContext().hadoopConfiguration());
                 }
-                HadoopFiles.replace(fs, tmp, target);
-            } finally {
-                if (fs.exists(tmp)) {
-                    fs.delete(tmp, true);
-                }
-            }
+                return tmp;
+            });
         } catch (IOException e) {
             throw new InputException("model folder " + dir + ": cannot be written (" + e.getMessage() + ")", e);
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -84,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
             Column probs = functions$.MODULE$.vector_to_array(functions.col("probability"), "float64");
             int k = ((FeedForwardClassificationModel) m).numClasses();
             for (int j = 0; j < k; j++) {
-                columns.add(probs.getItem(j).as("probability_" + (names.isEmpty() ? String.valueOf(j) : names.get(j))));
+                columns.add(probs.getItem(j).as("probability_" + Evaluation.className(names, j)));
             }
         } else if (classifier) {
             columns.add(functions.col("probability"));
@@ -100,30 +99,27 @@ final class PredictCommand implements Callable<Integer> {
     /** Writes to a temporary sibling and renames it into place; a CSV becomes one file with a header. */
     private static long write(SparkSession spark, Dataset<Row> result, String output, boolean csv) throws IOException {
         Path target = new Path(output);
-        Path tmp = new Path(output + ".tmp-" + UUID.randomUUID());
         FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        Dataset<Row> cached = result.cache();
         try {
-            Dataset<Row> cached = result.cache();
             long rows = cached.count();
-            if (csv) {
+            HadoopFiles.writeVia(fs, target, tmp -> {
+                if (!csv) {
+                    cached.write().parquet(tmp.toString());
+                    return tmp;
+                }
                 cached.coalesce(1).write().option("header", "true").csv(tmp.toString());
                 FileStatus[] parts = fs.globStatus(new Path(tmp, "part-*"));
                 if (parts == null || parts.length != 1) {
                     throw new IOException("expected one CSV part file in " + tmp);
                 }
-                HadoopFiles.replace(fs, parts[0].getPath(), target);
-            } else {
-                cached.write().parquet(tmp.toString());
-                HadoopFiles.replace(fs, tmp, target);
-            }
-            cached.unpersist();
+                return parts[0].getPath();
+            });
             return rows;
         } catch (IOException e) {
             throw new InputException(output + ": cannot be written (" + e.getMessage() + ")", e);
         } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, true);
-            }
+            cached.unpersist();
         }
     }
 }

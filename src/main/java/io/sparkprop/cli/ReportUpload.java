@@ -6,7 +6,6 @@ import io.sparkprop.spark.HadoopFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,20 +38,15 @@ final class ReportUpload {
         }
         java.nio.file.Path local = null;
         Path to = new Path(target);
-        Path tmp = new Path(target + ".tmp-" + UUID.randomUUID());
         try {
             local = Files.createTempDirectory("sparkprop-report");
             java.nio.file.Path folder = local.resolve("report");
             report.write(folder);
             FileSystem fs = to.getFileSystem(conf);
-            try {
+            HadoopFiles.writeVia(fs, to, tmp -> {
                 fs.copyFromLocalFile(false, true, new Path(folder.toUri()), tmp);
-                HadoopFiles.replace(fs, tmp, to);
-            } finally {
-                if (fs.exists(tmp)) {
-                    fs.delete(tmp, true);
-                }
-            }
+                return tmp;
+            });
             return new Path(to, "index.html").toString();
         } catch (IOException e) {
             throw new InputException("report folder " + target + ": cannot be written (" + e.getMessage() + ")", e);

@@ -139,7 +139,7 @@ final class TrainingReport {
         chart.getStyler().setShowValue(true).setRangeColors(new Color[] {Color.WHITE, new Color(0x1f77b4)});
         List<Object> classes = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            classes.add(classNames.isEmpty() ? (Object) i : classNames.get(i));
+            classes.add(Evaluation.className(classNames, i));
         }
         List<Number[]> cells = new ArrayList<>();
         for (int actual = 0; actual < k; actual++) {

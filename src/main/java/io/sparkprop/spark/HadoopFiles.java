@@ -44,6 +44,29 @@ public final class HadoopFiles {
         }
     }
 
+    /** What {@link #writeVia} runs: writes at {@code tmp} and returns what is to take the target's place. */
+    @FunctionalInterface
+    public interface TemporaryWrite {
+        Path writeAt(Path tmp) throws IOException;
+    }
+
+    /**
+     * A file or folder written whole or not at all, by writers that make their own (Spark's
+     * writers, a model's {@code save}): {@code write} writes at a temporary sibling of
+     * {@code target}, and what it returns (that sibling, or a file inside it) is renamed over
+     * {@code target}. The sibling is gone afterwards, whether the write worked or not.
+     */
+    public static void writeVia(FileSystem fs, Path target, TemporaryWrite write) throws IOException {
+        Path tmp = new Path(target + ".tmp-" + UUID.randomUUID());
+        try {
+            replace(fs, write.writeAt(tmp), target);
+        } finally {
+            if (fs.exists(tmp)) {
+                fs.delete(tmp, true);
+            }
+        }
+    }
+
     /**
      * The last move of a write-then-rename for a file or folder written elsewhere: whatever stood
      * at {@code to} goes, {@code from} takes its place.
