@@ -26,11 +26,8 @@ class ScalingModelTest {
     }
 
     @Test
-    void theTreeKeepsAtMostEightSumsPerMergeAndTheDriverReceivesFewBeyondEight() {
-        assertEquals(0, ScalingModel.treeLevels(8));
-        assertEquals(1, ScalingModel.treeLevels(9));
-        assertEquals(1, ScalingModel.treeLevels(64));
-        assertEquals(2, ScalingModel.treeLevels(65));
+    void theDriverReceivesAtMostEightSums() {
+        // The tree's levels are the trainer's own (SparkTrainerTest.treeDepthGrowsWithThePartitionCount).
         assertEquals(8, ScalingModel.sumsAtDriver(8));
         assertEquals(2, ScalingModel.sumsAtDriver(9));
         assertEquals(4, ScalingModel.sumsAtDriver(256));
