@@ -118,12 +118,14 @@ final class BlockedRows {
     private static final class CatalystRows implements RowKind<InternalRow> {
         private final int featuresAt;
         private final VectorUDT udt;
+        private final int vectorFields; // VectorUDT.sqlType() builds a new StructType on every call
         private final Function1<Object, Object>[] toCatalyst;
 
         @SuppressWarnings("unchecked")
         CatalystRows(int featuresAt, VectorUDT udt, StructType outSchema, int inWidth) {
             this.featuresAt = featuresAt;
             this.udt = udt;
+            this.vectorFields = udt.sqlType().size();
             this.toCatalyst = new Function1[outSchema.size() - inWidth];
             for (int i = 0; i < toCatalyst.length; i++) {
                 toCatalyst[i] = CatalystTypeConverters.createToCatalystConverter(outSchema.apply(inWidth + i).dataType());
@@ -137,7 +139,7 @@ final class BlockedRows {
 
         @Override
         public Vector features(InternalRow row) {
-            return udt.deserialize(row.getStruct(featuresAt, udt.sqlType().size()));
+            return udt.deserialize(row.getStruct(featuresAt, vectorFields));
         }
 
         @Override

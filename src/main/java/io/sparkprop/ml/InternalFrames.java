@@ -20,7 +20,6 @@ final class InternalFrames {
     }
 
     /** {@code data}'s rows as Spark computes them, or null where this Spark hides them. */
-    @SuppressWarnings("unchecked")
     static RDD<InternalRow> rows(Dataset<?> data) {
         Method queryExecution = method(data.getClass(), "queryExecution");
         if (queryExecution == null || create(data) == null) {
