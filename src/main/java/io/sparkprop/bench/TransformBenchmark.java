@@ -1,6 +1,7 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.ml.FeedForwardClassificationModel;
+import io.sparkprop.nn.Precision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,14 +12,15 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * Rows per second of {@code transform}: Spark MLP's model against sparkprop's model made from
  * it ({@link FeedForwardClassificationModel#fromSparkMlp}), so the network and weights are the
- * same and only the way rows go through them differs. Every output column is computed (a
- * {@code noop} write), in interleaved rounds.
+ * same and only the way rows go through them differs; and the same model predicting in float32.
+ * Every output column is computed (a {@code noop} write), in interleaved rounds.
  */
 final class TransformBenchmark {
     private final PrintWriter out;
@@ -35,27 +37,39 @@ final class TransformBenchmark {
         MultilayerPerceptronClassificationModel mlp = new MultilayerPerceptronClassifier().setLayers(layers)
                 .setSolver("gd").setMaxIter(2).setSeed(1).fit(train);
         FeedForwardClassificationModel ours = FeedForwardClassificationModel.fromSparkMlp(mlp);
+        // The same weights predicting in float32, as a model trained in float32 does.
+        FeedForwardClassificationModel oursFloat = ours.copy(ParamMap.empty());
+        oursFloat.set(oursFloat.precision(), Precision.FLOAT32.paramName());
         long rows = test.count();
         double disagreement = disagreement(mlp, ours, test);
+        double floatDisagreement = disagreement(mlp, oursFloat, test);
         time(mlp, test); // warm-up: JIT, code generation
         time(ours, test);
+        time(oursFloat, test);
         List<Double> theirs = new ArrayList<>();
         List<Double> mine = new ArrayList<>();
+        List<Double> mineFloat = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             theirs.add(time(mlp, test));
             mine.add(time(ours, test));
+            mineFloat.add(time(oursFloat, test));
         }
         double theirsRate = rows / Benchmark.median(theirs);
         double oursRate = rows / Benchmark.median(mine);
-        out.printf(Locale.ROOT, "transform of %,d rows, %s: sparkprop %,.0f rows/s, Spark MLP %,.0f rows/s (medians"
-                + " of %d); ratio %.2f; largest probability difference %.1e%n", rows, layersText(layers), oursRate,
-                theirsRate, rounds, oursRate / theirsRate, disagreement);
+        double floatRate = rows / Benchmark.median(mineFloat);
+        out.printf(Locale.ROOT, "transform of %,d rows, %s, medians of %d: Spark MLP %,.0f rows/s; sparkprop float64"
+                + " %,.0f rows/s (ratio %.2f, largest probability difference %.1e), float32 %,.0f rows/s (ratio %.2f,"
+                + " %.1e)%n", rows, layersText(layers), rounds, theirsRate, oursRate, oursRate / theirsRate,
+                disagreement, floatRate, floatRate / theirsRate, floatDisagreement);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("transformRows", rows);
         json.put("transformSparkpropRowsPerSecond", oursRate);
         json.put("transformSparkMlpRowsPerSecond", theirsRate);
         json.put("transformRatio", oursRate / theirsRate);
         json.put("transformLargestProbabilityDifference", disagreement);
+        json.put("transformFloat32RowsPerSecond", floatRate);
+        json.put("transformFloat32Ratio", floatRate / theirsRate);
+        json.put("transformFloat32LargestProbabilityDifference", floatDisagreement);
         return json;
     }
 

@@ -1,6 +1,8 @@
 package io.sparkprop.ml;
 
 import io.sparkprop.nn.Backprop;
+import io.sparkprop.nn.FloatBackprop;
+import io.sparkprop.nn.Precision;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -54,22 +56,23 @@ final class BlockedRows {
 
     /**
      * {@code data} with the columns of {@code outSchema} beyond its own appended, each computed by
-     * {@code columns} from the network's outputs for the row's {@code featuresCol}.
+     * {@code columns} from the network's outputs for the row's {@code featuresCol}, the forward
+     * pass in {@code precision}.
      */
     static Dataset<Row> transform(Dataset<?> data, String featuresCol, StructType outSchema, TrainedNetwork network,
-                                  Columns columns) {
+                                  Precision precision, Columns columns) {
         StructType inSchema = data.schema();
         int featuresAt = inSchema.fieldIndex(featuresCol);
         int added = outSchema.size() - inSchema.size();
         RDD<InternalRow> internal = publicRowsOnly || data.isStreaming() ? null : InternalFrames.rows(data);
         if (internal == null) {
-            MapPartitionsFunction<Row, Row> perPartition = rows -> new BlockIterator<>(rows, network, featuresCol,
-                    new ExternalRows(featuresAt, added), columns, added);
+            MapPartitionsFunction<Row, Row> perPartition = rows -> new BlockIterator<>(rows, network, precision,
+                    featuresCol, new ExternalRows(featuresAt, added), columns, added);
             return data.toDF().mapPartitions(perPartition, Encoders.row(outSchema));
         }
         VectorUDT udt = (VectorUDT) inSchema.apply(featuresAt).dataType();
         FlatMapFunction<Iterator<InternalRow>, InternalRow> perPartition = rows -> new BlockIterator<>(rows, network,
-                featuresCol, new CatalystRows(featuresAt, udt, outSchema, inSchema.size()), columns, added);
+                precision, featuresCol, new CatalystRows(featuresAt, udt, outSchema, inSchema.size()), columns, added);
         RDD<InternalRow> out = internal.toJavaRDD().mapPartitions(perPartition).rdd();
         return InternalFrames.frame(data, out, outSchema);
     }
@@ -157,6 +160,46 @@ final class BlockedRows {
         }
     }
 
+    /** A block's forward pass at the model's weights, in one precision. */
+    private interface BlockForward {
+        /** A_L (n_L x cols, column-major) of X (n_0 x cols); valid until the next call. */
+        double[] run(double[] x, int cols);
+
+        /** Z_L of the last {@link #run}, same layout. */
+        double[] outputScores();
+
+        static BlockForward of(TrainedNetwork network, Precision precision) {
+            if (precision == Precision.FLOAT64) {
+                Backprop backprop = new Backprop(network.topology, BLOCK_ROWS);
+                return new BlockForward() {
+                    @Override
+                    public double[] run(double[] x, int cols) {
+                        return backprop.forward(network.weights, x, 0, cols);
+                    }
+
+                    @Override
+                    public double[] outputScores() {
+                        return backprop.outputScores();
+                    }
+                };
+            }
+            FloatBackprop backprop = new FloatBackprop(network.topology, BLOCK_ROWS);
+            float[] w = FloatBackprop.toFloat(network.weights); // once per partition
+            float[] xf = new float[network.topology.inputWidth() * BLOCK_ROWS];
+            return new BlockForward() {
+                @Override
+                public double[] run(double[] x, int cols) {
+                    return backprop.forward(w, FloatBackprop.toFloat(x, xf.length, xf), 0, cols);
+                }
+
+                @Override
+                public double[] outputScores() {
+                    return backprop.outputScores();
+                }
+            };
+        }
+    }
+
     /** Pulls a block of input rows, runs it forward, then hands out its rows one by one. */
     private static final class BlockIterator<R> implements Iterator<R> {
         private final Iterator<R> input;
@@ -165,16 +208,16 @@ final class BlockedRows {
         private final RowKind<R> kind;
         private final Columns columns;
         private final int added;
-        private final Backprop backprop;
+        private final BlockForward forward;
         private final Object[] block = new Object[BLOCK_ROWS];
         private final double[] row;
         private final double[] x;   // n_0 x BLOCK_ROWS, column-major: row c is x[c*n0 .. (c+1)*n0)
-        private double[] a;         // A_L of the current block, inside the Backprop's buffers
+        private double[] a;         // A_L of the current block, inside the forward pass's buffers
         private int size;
         private int next;
 
-        BlockIterator(Iterator<R> input, TrainedNetwork network, String featuresCol, RowKind<R> kind, Columns columns,
-                      int added) {
+        BlockIterator(Iterator<R> input, TrainedNetwork network, Precision precision, String featuresCol,
+                      RowKind<R> kind, Columns columns, int added) {
             this.input = input;
             this.network = network;
             this.featuresCol = featuresCol;
@@ -182,7 +225,7 @@ final class BlockedRows {
             this.columns = columns;
             this.added = added;
             int n0 = network.topology.inputWidth();
-            this.backprop = new Backprop(network.topology, BLOCK_ROWS);
+            this.forward = BlockForward.of(network, precision);
             this.row = new double[n0];
             this.x = new double[n0 * BLOCK_ROWS];
         }
@@ -203,7 +246,7 @@ final class BlockedRows {
                 throw new NoSuchElementException();
             }
             R in = (R) block[next];
-            Object[] out = columns.of(a, backprop.outputScores(), next);
+            Object[] out = columns.of(a, forward.outputScores(), next);
             if (out.length != added) {
                 throw new IllegalStateException(out.length + " new columns computed for a schema that adds " + added);
             }
@@ -224,7 +267,7 @@ final class BlockedRows {
                 block[size++] = kind.held(r);
             }
             if (size > 0) {
-                a = backprop.forward(network.weights, x, 0, size);
+                a = forward.run(x, size);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.sparkprop.ml;
 import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Softmax;
 import io.sparkprop.nn.Topology;
 import java.util.Arrays;
@@ -123,7 +124,8 @@ public class FeedForwardClassificationModel
         if (kinds.length == 0) {
             return dataset.toDF(); // every output column set to "": nothing to add, as Spark's models do
         }
-        return BlockedRows.transform(dataset, getFeaturesCol(), out, network, (a, z, c) -> {
+        return BlockedRows.transform(dataset, getFeaturesCol(), out, network,
+                Precision.fromParam(getPrecision()), (a, z, c) -> {
             Vector raw = raw(a, z, c);
             Vector probability = raw2probabilityInPlace(raw.copy());
             double prediction = probability2prediction(probability);

@@ -1,5 +1,6 @@
 package io.sparkprop.ml;
 
+import io.sparkprop.nn.Precision;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
@@ -71,7 +72,8 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
             return dataset.toDF(); // predictionCol set to "": nothing to add, as Spark's models do
         }
         int nL = numOutputs();
-        return BlockedRows.transform(dataset, getFeaturesCol(), out, network, (a, z, c) -> new Object[] {
+        return BlockedRows.transform(dataset, getFeaturesCol(), out, network,
+                Precision.fromParam(getPrecision()), (a, z, c) -> new Object[] {
             nL == 1 ? (Object) network.targets.decode(a, c) : Vectors.dense(network.targets.decodeValues(a, c * nL))
         });
     }

@@ -140,6 +140,40 @@ class BlockedTransformTest {
         }
     }
 
+    @Test
+    void aFloat32ModelPredictsInFloat32WithinFloatRounding() {
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(16).setStepSize(0.01)
+                .setBatchSize(64).setMaxEpochs(2).setSeed(2).setPrecision("float32").fit(digits);
+        assertEquals("float32", m.getPrecision(), "the model keeps the precision it was trained in");
+        List<Row> inFloat = m.transform(digits).collectAsList();
+        m.set(m.precision(), "float64");
+        List<Row> inDouble = m.transform(digits).collectAsList();
+        assertEquals(inDouble.size(), inFloat.size());
+        double largest = 0;
+        for (int i = 0; i < inDouble.size(); i++) {
+            double[] p = ((Vector) inDouble.get(i).getAs("probability")).toArray();
+            double[] q = ((Vector) inFloat.get(i).getAs("probability")).toArray();
+            for (int k = 0; k < p.length; k++) {
+                largest = Math.max(largest, Math.abs(p[k] - q[k]));
+            }
+            // a float32 prediction is the arg max of its own probabilities
+            assertEquals(argMax(q), inFloat.get(i).getDouble(inFloat.get(i).fieldIndex("prediction")), "row " + i);
+        }
+        // Float rounding (2^-24 relative per operation, over 64 + 16 products a unit) moves
+        // probabilities by about 1e-7; a float64 pass would give exactly 0.
+        assertTrue(largest > 0 && largest < 1e-5, "largest probability difference " + largest);
+    }
+
+    private static double argMax(double[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     private static long threes(List<Row> rows) {
         return rows.stream().filter(r -> r.getDouble(r.fieldIndex("prediction")) == 3.0).count();
     }
