@@ -110,7 +110,8 @@ public interface FeedForwardParams extends Params {
             v -> ((double[]) v).length > 0 && Arrays.stream((double[]) v).allMatch(p -> p >= 0 && p < 1));
     ParamSpec<Param<String>> PRECISION = ParamSpec.choice("precision", "number type of the cached features and"
             + " of the executors' arithmetic: float64 (exact, Spark ML's convention) or float32 (half the cached"
-            + " memory, sgemm instead of dgemm; gradient sums, weights and optimizer state stay float64)",
+            + " memory, sgemm instead of dgemm; gradient sums, weights and optimizer state stay float64); the fitted"
+            + " model's transform computes in it too",
             Precision.FLOAT64.paramName(), Precision.FLOAT32.paramName());
     ParamSpec<Param<Vector>> INITIAL_WEIGHTS = ParamSpec.optionalVector("initialWeights",
             "starting weights in the flat layout (per layer: W column-major, then b); unset = from the seed");
