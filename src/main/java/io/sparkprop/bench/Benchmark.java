@@ -125,17 +125,17 @@ public final class Benchmark {
             double[] w32 = w0.clone();
             for (int r = 1; r <= rounds; r++) {
                 for (int i = 0; i < iterations; i++) {
-                    long t0 = System.nanoTime();
-                    GradientSum sum = source32.gradient(w32, new Step(1, 1, 0, 1));
-                    gd.stepInPlace(w32, sum.meanGradientInPlace(), STEP_SIZE);
-                    ours32.add((System.nanoTime() - t0) / 1e9);
+                    ours32.add(secondsOf(() -> {
+                        GradientSum sum = source32.gradient(w32, new Step(1, 1, 0, 1));
+                        gd.stepInPlace(w32, sum.meanGradientInPlace(), STEP_SIZE);
+                    }));
                 }
                 for (int i = 0; i < iterations; i++) {
                     timer.reset();
-                    long t0 = System.nanoTime();
-                    GradientSum sum = source.gradient(w, new Step(1, 1, 0, 1));
-                    gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
-                    ours.add((System.nanoTime() - t0) / 1e9);
+                    ours.add(secondsOf(() -> {
+                        GradientSum sum = source.gradient(w, new Step(1, 1, 0, 1));
+                        gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
+                    }));
                     oursCompute.add(timer.slowestNanos() / 1e9);
                 }
                 // Spark MLP's iterations, as the difference of two fits; its one-iteration fit
@@ -335,9 +335,7 @@ public final class Benchmark {
     static double sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
-            long t0 = System.nanoTime();
-            transportOnly.gradient(weights, new Step(1, 1, 0, 1));
-            seconds.add((System.nanoTime() - t0) / 1e9);
+            seconds.add(secondsOf(() -> transportOnly.gradient(weights, new Step(1, 1, 0, 1))));
         }
         return median(seconds);
     }
@@ -349,10 +347,10 @@ public final class Benchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double secondsOf(Runnable work) {
+    /** The wall-clock seconds {@code work} takes. */
+    static double secondsOf(Runnable work) {
         long t0 = System.nanoTime();
         work.run();
         return (System.nanoTime() - t0) / 1e9;
     }
-
 }

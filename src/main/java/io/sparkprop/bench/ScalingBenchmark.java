@@ -218,9 +218,7 @@ public final class ScalingBenchmark {
         dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
         List<Double> seconds = new ArrayList<>();
         for (int r = 0; r < 200; r++) {
-            long t0 = System.nanoTime();
-            blas.daxpy(parameters, 1.0, part, 1, total, 1);
-            seconds.add((System.nanoTime() - t0) / 1e9);
+            seconds.add(Benchmark.secondsOf(() -> blas.daxpy(parameters, 1.0, part, 1, total, 1)));
         }
         return Benchmark.median(seconds.subList(50, seconds.size())) / parameters;
     }

@@ -74,9 +74,7 @@ final class TransformBenchmark {
     }
 
     private static double time(Transformer model, Dataset<Row> test) {
-        long t0 = System.nanoTime();
-        model.transform(test).write().format("noop").mode("overwrite").save();
-        return (System.nanoTime() - t0) / 1e9;
+        return Benchmark.secondsOf(() -> model.transform(test).write().format("noop").mode("overwrite").save());
     }
 
     /** The largest difference between the two models' probabilities over the test rows. */
