@@ -161,11 +161,6 @@ public enum Activation {
 
     /** The logistic function 1 / (1 + exp(-z)), the one scalar definition (training, models, evaluation). */
     public static double sigmoid(double z) {
-        // Two branches so that exp() never overflows for large |z|.
-        if (z >= 0) {
-            return 1.0 / (1.0 + Math.exp(-z));
-        }
-        double e = Math.exp(z);
-        return e / (1.0 + e);
+        return SigmoidKernel.sigmoid(z); // the same bits as the SIMD lanes; see there
     }
 }

@@ -227,7 +227,7 @@ public final class Backprop {
         }
     }
 
-    /** Whether sigmoid units use the Vector API's SIMD exp (the JVM runs with --add-modules jdk.incubator.vector). */
+    /** Whether sigmoid units run in SIMD lanes (the JVM has jdk.incubator.vector); the bits are the same either way. */
     public static boolean simdSigmoid() {
         return SigmoidKernel.VECTORIZED;
     }
