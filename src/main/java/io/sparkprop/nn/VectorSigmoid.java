@@ -68,9 +68,10 @@ final class VectorSigmoid {
                     .mul(r).add(1.0).mul(r).add(1.0);
             LongVector kBits = ((LongVector) t.viewAsIntegralLanes()).sub(ROUNDER_BITS);
             LongVector half = kBits.lanewise(VectorOperators.ASHR, 1);
-            DoubleVector e = p // times 2^half times 2^(k - half), exponents put straight into the bits
+            LongVector rest = kBits.sub(half);
+            DoubleVector e = p // times 2^half times 2^rest, exponents put straight into the bits
                     .mul((DoubleVector) half.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes())
-                    .mul((DoubleVector) kBits.sub(half).add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes());
+                    .mul((DoubleVector) rest.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes());
             // sigmoid: 1 / (1 + e) for z >= 0, e / (1 + e) below
             DoubleVector numerator = DoubleVector.broadcast(SPECIES, 1.0).blend(e, v.compare(VectorOperators.LT, 0.0));
             numerator.div(e.add(1.0)).intoArray(z, i);
@@ -90,9 +91,10 @@ final class VectorSigmoid {
                     .mul(r).add(1f).mul(r).add(1f);
             IntVector kBits = ((IntVector) t.viewAsIntegralLanes()).sub(ROUNDER_F_BITS);
             IntVector half = kBits.lanewise(VectorOperators.ASHR, 1);
+            IntVector rest = kBits.sub(half);
             FloatVector e = p
                     .mul((FloatVector) half.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes())
-                    .mul((FloatVector) kBits.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes());
+                    .mul((FloatVector) rest.add(127).lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes());
             FloatVector numerator = FloatVector.broadcast(FLOATS, 1f).blend(e, v.compare(VectorOperators.LT, 0f));
             numerator.div(e.add(1f)).intoArray(z, i);
         }
