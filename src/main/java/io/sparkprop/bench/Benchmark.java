@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.feature.ElementwiseProduct;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -194,11 +196,19 @@ public final class Benchmark {
                 stepSeconds.add(wall);
                 outside.add(1 - timer.slowestNanos() / 1e9 / wall);
             }
-            double floor = sparkJobFloor(new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
-                    task -> TRANSPORT_ONLY), w, 40);
+            List<Double> empty = sparkJobFloor(new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
+                    task -> TRANSPORT_ONLY), w, 200);
+            double floor = median(empty.subList(0, 40));
+            double warmFloor = median(empty.subList(160, 200));
             json.put("sparkJobFloorSeconds", floor);
+            json.put("sparkJobFloorWarmSeconds", warmFloor);
             out.printf(Locale.ROOT, "a step that moves the weights and gradient sums but computes nothing: %.1f ms"
-                    + " (median of 40)%n", 1000 * floor);
+                    + " (median of the first 40), %.1f ms after 160 such steps (median of the next 40)%n", 1000 * floor,
+                    1000 * warmFloor);
+            double bare = bareJobFloor(jsc, blocks.rdd().getNumPartitions(), 40);
+            json.put("sparkBareJobSeconds", bare);
+            out.printf(Locale.ROOT, "a bare Spark job on as many partitions, nothing sent or returned, after those: %.1f"
+                    + " ms (median of 40)%n", 1000 * bare);
             json.put("batch1024StepSeconds", median(stepSeconds));
             json.put("batch1024ShareOutsideForwardBackward", median(outside));
             out.printf(Locale.ROOT, "batch 1024: %.1f ms per step (median of %d), %.0f%% outside forward/backward%n",
@@ -332,12 +342,50 @@ public final class Benchmark {
      * The median seconds of {@code jobs} steps of {@code transportOnly} (a source whose tasks
      * move the weights and gradient sums but compute nothing). Not closed: it shares the blocks.
      */
-    static double sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
+    /**
+     * The seconds of each of {@code jobs} steps that compute nothing, in order. Early and late
+     * differ: on executor JVMs the first 40 cost about twice what they do after 200 (JIT warm-up
+     * of Spark's task path, README), and a training run spends nearly all of its steps warm.
+     */
+    static List<Double> sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
             seconds.add(secondsOf(() -> transportOnly.gradient(weights, new Step(1, 1, 0, 1))));
         }
-        return median(seconds);
+        return seconds;
+    }
+
+    /**
+     * Spark's own price of a job, which no step can go under: one task per partition over a cached
+     * RDD of nothing, each doing nothing, with no closure to clean (a named function class).
+     */
+    static double bareJobFloor(JavaSparkContext jsc, int partitions, int jobs) {
+        List<Integer> one = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            one.add(p);
+        }
+        JavaRDD<Integer> rdd = jsc.parallelize(one, partitions).persist(StorageLevel.MEMORY_ONLY());
+        try {
+            rdd.count();
+            List<Double> seconds = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                seconds.add(secondsOf(() -> rdd.foreachPartition(NOTHING)));
+            }
+            return median(seconds);
+        } finally {
+            rdd.unpersist(false);
+        }
+    }
+
+    private static final NothingPerPartition NOTHING = new NothingPerPartition();
+
+    private static final class NothingPerPartition implements VoidFunction<Iterator<Integer>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void call(Iterator<Integer> partition) {
+            // a task that only exists
+        }
     }
 
     static double median(List<Double> values) {

@@ -23,7 +23,8 @@ class BenchmarkSmokeTest {
         assertEquals(300, m.get("rows").asInt());
         for (String key : new String[] {"sparkpropSecondsPerIteration", "sparkMlpSecondsPerIteration", "ratio",
             "dgemmGflops", "shareOfDgemm", "batch1024ShareOutsideForwardBackward", "loadSeconds",
-            "sparkJobFloorSeconds", "sparkpropFloat32SecondsPerIteration", "float32Ratio", "transformRatio"}) {
+            "sparkJobFloorSeconds", "sparkJobFloorWarmSeconds", "sparkBareJobSeconds",
+            "sparkpropFloat32SecondsPerIteration", "float32Ratio", "transformRatio"}) {
             assertTrue(m.has(key), key);
         }
         // Not timings: what float32 caches, and that transform in blocks predicts what Spark's MLP does.
