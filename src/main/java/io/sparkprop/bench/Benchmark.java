@@ -339,13 +339,11 @@ public final class Benchmark {
     }
 
     /**
-     * The median seconds of {@code jobs} steps of {@code transportOnly} (a source whose tasks
-     * move the weights and gradient sums but compute nothing). Not closed: it shares the blocks.
-     */
-    /**
-     * The seconds of each of {@code jobs} steps that compute nothing, in order. Early and late
-     * differ: on executor JVMs the first 40 cost about twice what they do after 200 (JIT warm-up
-     * of Spark's task path, README), and a training run spends nearly all of its steps warm.
+     * The seconds of each of {@code jobs} steps of {@code transportOnly} (a source whose tasks move
+     * the weights and gradient sums but compute nothing), in order. Not closed: it shares the
+     * blocks. Early and late differ: on two executor JVMs the first 40 took 1.5x to 1.8x what 40
+     * took after 160 (JIT warm-up of Spark's task path, README), and a training run spends nearly
+     * all of its steps warm.
      */
     static List<Double> sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();

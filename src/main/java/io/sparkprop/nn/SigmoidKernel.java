@@ -10,9 +10,8 @@ package io.sparkprop.nn;
  * sigmoid network bitwise reproducible: the Vector API's EXP is one routine before C2 compiles
  * the loop and another (SVML) after, and the two differ in the last bit for about 2% of inputs
  * (86 of 4,096 doubles, 15 of 4,096 floats here), so the same model gave different predictions
- * early and late in one JVM. Here the scalar loop,
- * the SIMD lanes, interpreted and compiled code, and a driver without the vector module all give
- * the same bits.
+ * early and late in one JVM. Here the scalar loop, the SIMD lanes, interpreted and compiled code,
+ * and a driver without the vector module all give the same bits.
  *
  * <p>exp(x) for x = -|z| <= 0 (so it never overflows): x = k ln2 + r with k = round(x / ln2) and
  * |r| <= ln2 / 2 (Cody and Waite: ln2 in two parts, the first with enough trailing zero bits that
