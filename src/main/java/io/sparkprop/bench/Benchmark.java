@@ -189,14 +189,15 @@ public final class Benchmark {
             List<Double> stepSeconds = new ArrayList<>();
             for (int s = 0; s < steps; s++) {
                 timer.reset();
-                long t0 = System.nanoTime();
-                GradientSum sum = source.gradient(w, new Step(1, 1, s, stepsPerEpoch));
-                gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
-                double wall = (System.nanoTime() - t0) / 1e9;
+                Step step = new Step(1, 1, s, stepsPerEpoch);
+                double wall = secondsOf(() -> {
+                    GradientSum sum = source.gradient(w, step);
+                    gd.stepInPlace(w, sum.meanGradientInPlace(), STEP_SIZE);
+                });
                 stepSeconds.add(wall);
                 outside.add(1 - timer.slowestNanos() / 1e9 / wall);
             }
-            List<Double> empty = sparkJobFloor(new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
+            List<Double> empty = emptyStepSeconds(new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
                     task -> TRANSPORT_ONLY), w, 200);
             double floor = median(empty.subList(0, 40));
             double warmFloor = median(empty.subList(160, 200));
@@ -236,11 +237,7 @@ public final class Benchmark {
     /** {@code rows} rows of 784 uniform features and a label of 10 classes, made on the executors in {@code slices} partitions. */
     static Dataset<Row> syntheticFrame(SparkSession spark, int rows, int slices) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < slices; i++) {
-            ids.add(i);
-        }
-        JavaRDD<Row> rdd = jsc.parallelize(ids, slices).flatMap(slice -> {
+        JavaRDD<Row> rdd = jsc.parallelize(indices(slices), slices).flatMap(slice -> {
             int from = (int) ((long) slice * rows / slices);
             int to = (int) ((long) (slice + 1) * rows / slices);
             SplittableRandom random = new SplittableRandom(slice);
@@ -277,11 +274,7 @@ public final class Benchmark {
     static double dgemmRate(JavaSparkContext jsc, int cols, double seconds) {
         long nanos = (long) (seconds * 1e9);
         int slots = jsc.defaultParallelism();
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < slots; i++) {
-            ids.add(i);
-        }
-        List<Double> rates = jsc.parallelize(ids, slots).map(id -> {
+        List<Double> rates = jsc.parallelize(indices(slots), slots).map(id -> {
             BLAS blas = BLAS.getInstance();
             int m = 256;
             int k = 784;
@@ -345,7 +338,7 @@ public final class Benchmark {
      * took after 160 (JIT warm-up of Spark's task path, README), and a training run spends nearly
      * all of its steps warm.
      */
-    static List<Double> sparkJobFloor(SparkGradientSource transportOnly, double[] weights, int jobs) {
+    static List<Double> emptyStepSeconds(SparkGradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
             seconds.add(secondsOf(() -> transportOnly.gradient(weights, new Step(1, 1, 0, 1))));
@@ -358,11 +351,7 @@ public final class Benchmark {
      * RDD of nothing, each doing nothing, with no closure to clean (a named function class).
      */
     static double bareJobFloor(JavaSparkContext jsc, int partitions, int jobs) {
-        List<Integer> one = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            one.add(p);
-        }
-        JavaRDD<Integer> rdd = jsc.parallelize(one, partitions).persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<Integer> rdd = jsc.parallelize(indices(partitions), partitions).persist(StorageLevel.MEMORY_ONLY());
         try {
             rdd.count();
             List<Double> seconds = new ArrayList<>();
@@ -384,6 +373,15 @@ public final class Benchmark {
         public void call(Iterator<Integer> partition) {
             // a task that only exists
         }
+    }
+
+    /** 0 .. n-1, one element for each partition of a job that makes its own data or work. */
+    private static List<Integer> indices(int n) {
+        List<Integer> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(i);
+        }
+        return ids;
     }
 
     static double median(List<Double> values) {
