@@ -4,10 +4,13 @@ import io.sparkprop.nn.Backprop;
 import io.sparkprop.nn.FloatBackprop;
 import io.sparkprop.nn.Precision;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.rdd.RDD;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 
@@ -58,21 +62,29 @@ final class BlockedRows {
      * {@code data} with the columns of {@code outSchema} beyond its own appended, each computed by
      * {@code columns} from the network's outputs for the row's {@code featuresCol}, the forward
      * pass in {@code precision}.
+     *
+     * <p>The network goes to the executors as a broadcast, fetched once by each executor, where
+     * inside the function it would be serialized twice on the driver and read back by every task
+     * (Spark's tree ensembles broadcast themselves in their transform for the same reason); so
+     * {@code columns} must not hold the network either.
      */
     static Dataset<Row> transform(Dataset<?> data, String featuresCol, StructType outSchema, TrainedNetwork network,
                                   Precision precision, Columns columns) {
         StructType inSchema = data.schema();
         int featuresAt = inSchema.fieldIndex(featuresCol);
         int added = outSchema.size() - inSchema.size();
+        Broadcast<TrainedNetwork> shipped = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
+                .broadcast(network);
         RDD<InternalRow> internal = publicRowsOnly || data.isStreaming() ? null : InternalFrames.rows(data);
         if (internal == null) {
-            MapPartitionsFunction<Row, Row> perPartition = rows -> new BlockIterator<>(rows, network, precision,
-                    featuresCol, new ExternalRows(featuresAt, added), columns, added);
+            MapPartitionsFunction<Row, Row> perPartition = rows -> new BlockIterator<>(rows, shipped.value(),
+                    precision, featuresCol, new ExternalRows(featuresAt, added), columns, added);
             return data.toDF().mapPartitions(perPartition, Encoders.row(outSchema));
         }
         VectorUDT udt = (VectorUDT) inSchema.apply(featuresAt).dataType();
-        FlatMapFunction<Iterator<InternalRow>, InternalRow> perPartition = rows -> new BlockIterator<>(rows, network,
-                precision, featuresCol, new CatalystRows(featuresAt, udt, outSchema, inSchema.size()), columns, added);
+        FlatMapFunction<Iterator<InternalRow>, InternalRow> perPartition = rows -> new BlockIterator<>(rows,
+                shipped.value(), precision, featuresCol, new CatalystRows(featuresAt, udt, outSchema, inSchema.size()),
+                columns, added);
         RDD<InternalRow> out = internal.toJavaRDD().mapPartitions(perPartition).rdd();
         return InternalFrames.frame(data, out, outSchema);
     }
@@ -81,7 +93,8 @@ final class BlockedRows {
     private interface RowKind<R> {
         boolean noFeatures(R row);
 
-        Vector features(R row);
+        /** Writes the row's features into {@code dense} (n_0 values), after {@link TrainedNetwork#checkWidth}. */
+        void features(R row, TrainedNetwork network, double[] dense);
 
         /** The row as it may be held until its block is done (the input may reuse its row objects). */
         R held(R row);
@@ -97,8 +110,8 @@ final class BlockedRows {
         }
 
         @Override
-        public Vector features(Row row) {
-            return (Vector) row.get(featuresAt);
+        public void features(Row row, TrainedNetwork network, double[] dense) {
+            network.dense((Vector) row.get(featuresAt), dense);
         }
 
         @Override
@@ -117,17 +130,29 @@ final class BlockedRows {
         }
     }
 
-    /** Spark's internal rows: the input row's bytes are kept whole and joined to the new columns. */
+    /**
+     * Spark's internal rows: the input row's bytes are kept whole and joined to the new columns.
+     * The features are read from the vector's stored form straight into the row buffer: no
+     * {@link Vector} per row, and one pass over the values where there were three (the vector's
+     * copy, the block's, the block's conversion to float).
+     */
     private static final class CatalystRows implements RowKind<InternalRow> {
+        // VectorUDT's stored form: (type, size, indices, values), type 0 sparse, 1 dense; size and
+        // indices are null for a dense vector. It is the form of every saved Parquet file of
+        // vectors, so Spark cannot change it.
+        private static final int TYPE = 0;
+        private static final int SIZE = 1;
+        private static final int INDICES = 2;
+        private static final int VALUES = 3;
+        private static final byte SPARSE = 0;
+
         private final int featuresAt;
-        private final VectorUDT udt;
         private final int vectorFields; // VectorUDT.sqlType() builds a new StructType on every call
         private final Function1<Object, Object>[] toCatalyst;
 
         @SuppressWarnings("unchecked")
         CatalystRows(int featuresAt, VectorUDT udt, StructType outSchema, int inWidth) {
             this.featuresAt = featuresAt;
-            this.udt = udt;
             this.vectorFields = udt.sqlType().size();
             this.toCatalyst = new Function1[outSchema.size() - inWidth];
             for (int i = 0; i < toCatalyst.length; i++) {
@@ -141,8 +166,22 @@ final class BlockedRows {
         }
 
         @Override
-        public Vector features(InternalRow row) {
-            return udt.deserialize(row.getStruct(featuresAt, vectorFields));
+        public void features(InternalRow row, TrainedNetwork network, double[] dense) {
+            InternalRow vector = row.getStruct(featuresAt, vectorFields);
+            ArrayData values = vector.getArray(VALUES);
+            if (vector.getByte(TYPE) == SPARSE) {
+                network.checkWidth(vector.getInt(SIZE));
+                ArrayData indices = vector.getArray(INDICES);
+                Arrays.fill(dense, 0.0);
+                for (int k = 0; k < values.numElements(); k++) {
+                    dense[indices.getInt(k)] = values.getDouble(k);
+                }
+            } else {
+                network.checkWidth(values.numElements());
+                for (int j = 0; j < dense.length; j++) {
+                    dense[j] = values.getDouble(j);
+                }
+            }
         }
 
         @Override
@@ -162,18 +201,28 @@ final class BlockedRows {
 
     /** A block's forward pass at the model's weights, in one precision. */
     private interface BlockForward {
-        /** A_L (n_L x cols, column-major) of X (n_0 x cols); valid until the next call. */
-        double[] run(double[] x, int cols);
+        /** Puts one row's dense features (n_0), standardised if the model was trained so, in column {@code col} of X. */
+        void put(double[] dense, int col);
+
+        /** A_L (n_L x cols, column-major) of X's first {@code cols} columns; valid until the next call. */
+        double[] run(int cols);
 
         /** Z_L of the last {@link #run}, same layout. */
         double[] outputScores();
 
         static BlockForward of(TrainedNetwork network, Precision precision) {
+            int n0 = network.topology.inputWidth();
             if (precision == Precision.FLOAT64) {
                 Backprop backprop = new Backprop(network.topology, BLOCK_ROWS);
+                double[] x = new double[n0 * BLOCK_ROWS]; // column-major: row c is x[c*n0 .. (c+1)*n0)
                 return new BlockForward() {
                     @Override
-                    public double[] run(double[] x, int cols) {
+                    public void put(double[] dense, int col) {
+                        network.standardized(dense, x, col * n0);
+                    }
+
+                    @Override
+                    public double[] run(int cols) {
                         return backprop.forward(network.weights, x, 0, cols);
                     }
 
@@ -185,11 +234,22 @@ final class BlockedRows {
             }
             FloatBackprop backprop = new FloatBackprop(network.topology, BLOCK_ROWS);
             float[] w = FloatBackprop.toFloat(network.weights); // once per partition
-            float[] xf = new float[network.topology.inputWidth() * BLOCK_ROWS];
+            float[] x = new float[n0 * BLOCK_ROWS];
+            double[] standardized = network.standardizer == null ? null : new double[n0];
             return new BlockForward() {
                 @Override
-                public double[] run(double[] x, int cols) {
-                    return backprop.forward(w, FloatBackprop.toFloat(x, xf.length, xf), 0, cols);
+                public void put(double[] dense, int col) {
+                    double[] input = dense;
+                    if (standardized != null) { // in double, then rounded: as training's blocks are made
+                        network.standardized(dense, standardized, 0);
+                        input = standardized;
+                    }
+                    FloatBackprop.toFloat(input, n0, x, col * n0);
+                }
+
+                @Override
+                public double[] run(int cols) {
+                    return backprop.forward(w, x, 0, cols);
                 }
 
                 @Override
@@ -210,8 +270,7 @@ final class BlockedRows {
         private final int added;
         private final BlockForward forward;
         private final Object[] block = new Object[BLOCK_ROWS];
-        private final double[] row;
-        private final double[] x;   // n_0 x BLOCK_ROWS, column-major: row c is x[c*n0 .. (c+1)*n0)
+        private final double[] row; // one row's dense features
         private double[] a;         // A_L of the current block, inside the forward pass's buffers
         private int size;
         private int next;
@@ -224,10 +283,8 @@ final class BlockedRows {
             this.kind = kind;
             this.columns = columns;
             this.added = added;
-            int n0 = network.topology.inputWidth();
             this.forward = BlockForward.of(network, precision);
-            this.row = new double[n0];
-            this.x = new double[n0 * BLOCK_ROWS];
+            this.row = new double[network.topology.inputWidth()];
         }
 
         @Override
@@ -255,7 +312,6 @@ final class BlockedRows {
         }
 
         private void fill() {
-            int n0 = network.topology.inputWidth();
             size = 0;
             next = 0;
             while (size < BLOCK_ROWS && input.hasNext()) {
@@ -263,11 +319,12 @@ final class BlockedRows {
                 if (kind.noFeatures(r)) {
                     throw new IllegalArgumentException("a row has no features: null in column '" + featuresCol + "'");
                 }
-                network.networkInput(kind.features(r), row, x, size * n0);
+                kind.features(r, network, row);
+                forward.put(row, size);
                 block[size++] = kind.held(r);
             }
             if (size > 0) {
-                a = forward.run(x, size);
+                a = forward.run(size);
             }
         }
     }

@@ -87,16 +87,16 @@ public class FeedForwardClassificationModel
     @Override
     public Vector predictRaw(Vector features) {
         if (network.topology.loss() == Loss.QUADRATIC) {
-            return raw(network.outputs(features), null, 0);
+            return raw(network.topology, network.outputs(features), null, 0);
         }
-        return raw(null, network.scores(features), 0);
+        return raw(network.topology, null, network.scores(features), 0);
     }
 
     /** The raw scores of column c of a block's A_L and Z_L (n_L x rows): see the class comment. */
-    private Vector raw(double[] a, double[] z, int c) {
-        int nL = network.topology.outputWidth();
+    private static Vector raw(Topology t, double[] a, double[] z, int c) {
+        int nL = t.outputWidth();
         int off = c * nL;
-        if (network.topology.loss() == Loss.QUADRATIC) {
+        if (t.loss() == Loss.QUADRATIC) {
             return Vectors.dense(Arrays.copyOfRange(a, off, off + nL));
         }
         if (nL == 1) {
@@ -124,11 +124,15 @@ public class FeedForwardClassificationModel
         if (kinds.length == 0) {
             return dataset.toDF(); // every output column set to "": nothing to add, as Spark's models do
         }
+        // The function below reads no field of the model, so the model's weights do not travel
+        // in every task: BlockedRows sends them once per executor.
+        Topology t = network.topology;
+        double[] thresholds = thresholdsSet();
         return BlockedRows.transform(dataset, getFeaturesCol(), out, network,
                 Precision.fromParam(getPrecision()), (a, z, c) -> {
-            Vector raw = raw(a, z, c);
-            Vector probability = raw2probabilityInPlace(raw.copy());
-            double prediction = probability2prediction(probability);
+            Vector raw = raw(t, a, z, c);
+            Vector probability = probabilities(t, raw.copy());
+            double prediction = prediction(probability, thresholds);
             Object[] values = new Object[kinds.length];
             for (int i = 0; i < kinds.length; i++) {
                 values[i] = kinds[i] == RAW ? raw : kinds[i] == PROBABILITY ? probability : (Object) prediction;
@@ -143,8 +147,12 @@ public class FeedForwardClassificationModel
 
     @Override
     public Vector raw2probabilityInPlace(Vector rawPrediction) {
+        return probabilities(network.topology, rawPrediction);
+    }
+
+    /** The raw scores turned into probabilities in place: see the class comment. */
+    private static Vector probabilities(Topology t, Vector rawPrediction) {
         double[] v = ((DenseVector) rawPrediction).values();
-        Topology t = network.topology;
         if (t.loss() == Loss.QUADRATIC) {
             double sum = 0;
             for (double a : v) {
@@ -161,6 +169,36 @@ public class FeedForwardClassificationModel
             Softmax.inPlace(v, 0, v.length);
         }
         return rawPrediction;
+    }
+
+    @Override
+    public double probability2prediction(Vector probability) {
+        return prediction(probability, thresholdsSet());
+    }
+
+    /** The {@code thresholds} set, or null: read once per transform, not once per row. */
+    private double[] thresholdsSet() {
+        return isDefined(thresholds()) ? getThresholds() : null;
+    }
+
+    /**
+     * Spark's rule: the class of the largest probability, or with {@code thresholds} (null: none)
+     * the largest probability / threshold, the first one on a tie; a threshold of 0 wins.
+     */
+    private static double prediction(Vector probability, double[] thresholds) {
+        if (thresholds == null) {
+            return probability.argmax();
+        }
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < probability.size(); k++) {
+            double scaled = probability.apply(k) / thresholds[k];
+            if (scaled > max) {
+                max = scaled;
+                best = k;
+            }
+        }
+        return best;
     }
 
     @Override

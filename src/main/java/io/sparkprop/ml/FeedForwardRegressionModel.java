@@ -1,5 +1,6 @@
 package io.sparkprop.ml;
 
+import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Precision;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -72,9 +73,10 @@ public class FeedForwardRegressionModel extends RegressionModel<Vector, FeedForw
             return dataset.toDF(); // predictionCol set to "": nothing to add, as Spark's models do
         }
         int nL = numOutputs();
+        TargetEncoder targets = network.targets; // not the model: its weights would travel in every task
         return BlockedRows.transform(dataset, getFeaturesCol(), out, network,
                 Precision.fromParam(getPrecision()), (a, z, c) -> new Object[] {
-            nL == 1 ? (Object) network.targets.decode(a, c) : Vectors.dense(network.targets.decodeValues(a, c * nL))
+            nL == 1 ? (Object) targets.decode(a, c) : Vectors.dense(targets.decodeValues(a, c * nL))
         });
     }
 

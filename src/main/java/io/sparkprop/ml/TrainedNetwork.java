@@ -68,10 +68,13 @@ final class TrainedNetwork implements Serializable {
      * trained so, into {@code x} at {@code xOff}; {@code row} (n_0) is scratch space.
      */
     void networkInput(Vector features, double[] row, double[] x, int xOff) {
-        if (features.size() != topology.inputWidth()) {
-            throw new IllegalArgumentException("features have " + features.size() + " values; the model takes "
-                    + topology.inputWidth());
-        }
+        dense(features, row);
+        standardized(row, x, xOff);
+    }
+
+    /** The features, checked against the input width, written into {@code row} (n_0) with their zeros. */
+    void dense(Vector features, double[] row) {
+        checkWidth(features.size());
         if (features instanceof DenseVector d) {
             System.arraycopy(d.values(), 0, row, 0, row.length);
         } else {
@@ -81,6 +84,18 @@ final class TrainedNetwork implements Serializable {
                 row[s.indices()[i]] = s.values()[i];
             }
         }
+    }
+
+    /** Throws unless a row of {@code size} features fits the network's input. */
+    void checkWidth(int size) {
+        if (size != topology.inputWidth()) {
+            throw new IllegalArgumentException("features have " + size + " values; the model takes "
+                    + topology.inputWidth());
+        }
+    }
+
+    /** The dense features {@code row} (n_0) standardised if the model was trained so, into {@code x} at {@code xOff}. */
+    void standardized(double[] row, double[] x, int xOff) {
         if (standardizer != null) {
             standardizer.apply(row, x, xOff);
         } else {

@@ -69,10 +69,15 @@ public final class FloatBackprop {
      */
     public static float[] toFloat(double[] values, int n, float[] reuse) {
         float[] f = reuse != null && reuse.length == n ? reuse : new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) values[i];
-        }
+        toFloat(values, n, f, 0);
         return f;
+    }
+
+    /** The first {@code n} values rounded to float, into {@code into} from {@code at}. */
+    public static void toFloat(double[] values, int n, float[] into, int at) {
+        for (int i = 0; i < n; i++) {
+            into[at + i] = (float) values[i];
+        }
     }
 
     /**

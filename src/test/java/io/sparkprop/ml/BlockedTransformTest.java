@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -110,11 +111,30 @@ class BlockedTransformTest {
         StructType schema = new StructType().add("x", new VectorUDT(), true);
         Dataset<Row> nulls = spark.createDataFrame(List.of(RowFactory.create((Object) null)), schema);
         Exception e = assertThrows(Exception.class, () -> m.setFeaturesCol("x").transform(nulls).collectAsList());
+        assertTrue(causes(e).contains("a row has no features: null in column 'x'"), causes(e));
+    }
+
+    /** The messages of {@code e} and its causes, one a line: Spark wraps a task's exception. */
+    private static String causes(Throwable e) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             all.append(t.getMessage()).append('\n');
         }
-        assertTrue(all.toString().contains("a row has no features: null in column 'x'"), all.toString());
+        return all.toString();
+    }
+
+    @Test
+    void featuresOfTheWrongWidthAreNamedDenseOrSparse() {
+        FeedForwardRegressionModel m = new FeedForwardRegressor().setHiddenLayers(3).setMaxEpochs(1)
+                .fit(MlTestData.assembled(spark, "diabetes"));
+        int width = m.numFeatures();
+        StructType schema = new StructType().add("features", new VectorUDT(), false);
+        for (Vector narrow : List.of(Vectors.dense(1, 2, 3), Vectors.sparse(3, new int[] {1}, new double[] {2}))) {
+            Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create(narrow)), schema);
+            Exception e = assertThrows(Exception.class, () -> m.transform(rows).collectAsList());
+            String expected = "features have 3 values; the model takes " + width;
+            assertTrue(causes(e).contains(expected), narrow + ": " + causes(e));
+        }
     }
 
     @Test
