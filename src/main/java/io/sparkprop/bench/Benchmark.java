@@ -218,7 +218,7 @@ public final class Benchmark {
             Dataset<Row> test = (fashion ? fashion(FASHION_TEST)
                     : syntheticFrame(spark, Math.min(10_000, syntheticRows), jsc.defaultParallelism()))
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            json.putAll(new TransformBenchmark(out).run(data, test, LAYERS, Math.max(rounds, 5)));
+            json.putAll(new TransformBenchmark(out).run(data, test, LAYERS, Math.max(rounds, 9)));
             test.unpersist(false);
         } finally {
             data.unpersist(false);

@@ -22,6 +22,7 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
@@ -96,8 +97,12 @@ final class BlockedRows {
         /** Writes the row's features into {@code dense} (n_0 values), after {@link TrainedNetwork#checkWidth}. */
         void features(R row, TrainedNetwork network, double[] dense);
 
-        /** The row as it may be held until its block is done (the input may reuse its row objects). */
-        R held(R row);
+        /**
+         * The row as it may be held until its block is done (the input may reuse its row
+         * objects), as the block's {@code slot}-th row: the row held in that slot before, from
+         * the block before, has been handed on.
+         */
+        R held(R row, int slot);
 
         R withColumns(R row, Object[] computed);
     }
@@ -115,7 +120,7 @@ final class BlockedRows {
         }
 
         @Override
-        public Row held(Row row) {
+        public Row held(Row row, int slot) {
             return row;
         }
 
@@ -149,6 +154,9 @@ final class BlockedRows {
         private final int featuresAt;
         private final int vectorFields; // VectorUDT.sqlType() builds a new StructType on every call
         private final Function1<Object, Object>[] toCatalyst;
+        // The held copies of a block's rows, their bytes reused from block to block: a new array
+        // per row took 8 to 17 ms of the tasks' time per 10,000 Fashion-MNIST rows, a reused one 2.
+        private final UnsafeRow[] kept = new UnsafeRow[BLOCK_ROWS];
 
         @SuppressWarnings("unchecked")
         CatalystRows(int featuresAt, VectorUDT udt, StructType outSchema, int inWidth) {
@@ -185,8 +193,18 @@ final class BlockedRows {
         }
 
         @Override
-        public InternalRow held(InternalRow row) {
-            return row.copy();
+        public InternalRow held(InternalRow row, int slot) {
+            if (!(row instanceof UnsafeRow bytes)) {
+                return row.copy();
+            }
+            // The rows handed on hold these bytes until the next block is read. Spark's own
+            // operators reuse their output rows too, so whatever takes ours copies what it keeps.
+            if (kept[slot] == null) {
+                kept[slot] = bytes.copy();
+            } else {
+                kept[slot].copyFrom(bytes);
+            }
+            return kept[slot];
         }
 
         @Override
@@ -321,7 +339,8 @@ final class BlockedRows {
                 }
                 kind.features(r, network, row);
                 forward.put(row, size);
-                block[size++] = kind.held(r);
+                block[size] = kind.held(r, size);
+                size++;
             }
             if (size > 0) {
                 a = forward.run(size);
