@@ -17,7 +17,7 @@ public final class Backprop {
     private final Topology topology;
     private final int maxColumns;
     private final double[][] a;  // a[l]: A_l (n_l x maxColumns), l = 1..L; A_0 is the caller's block
-    private final double[][] dz; // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
+    private double[][] dz;       // dz[l]: dZ_l (n_l x maxColumns), l = 1..L; made by the first accumulate
     private final double[] zOut; // Z_L, kept because both log losses are computed from Z
     private double[][] scale;    // scale[l]: hidden layer l's dropout multipliers (n_l x maxColumns), on first use
     private double[][] kept;     // kept[l]: A_l .* scale[l], what layer l+1 sees under dropout
@@ -30,10 +30,8 @@ public final class Backprop {
         this.maxColumns = maxColumns;
         int layers = topology.layerCount();
         this.a = new double[layers + 1][];
-        this.dz = new double[layers + 1][];
         for (int l = 1; l <= layers; l++) {
             a[l] = new double[topology.width(l) * maxColumns];
-            dz[l] = new double[topology.width(l) * maxColumns];
         }
         this.zOut = new double[topology.outputWidth() * maxColumns];
     }
@@ -121,6 +119,12 @@ public final class Backprop {
                            Dropout dropout, long stepKey, RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
+        if (dz == null) { // prediction never needs it
+            dz = new double[topology.layerCount() + 1][];
+            for (int l = 1; l <= topology.layerCount(); l++) {
+                dz[l] = new double[topology.width(l) * maxColumns];
+            }
+        }
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
             accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey,

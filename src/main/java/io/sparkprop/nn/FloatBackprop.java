@@ -22,11 +22,13 @@ public final class FloatBackprop {
     private final Topology topology;
     private final int maxColumns;
     private final float[][] a;     // a[l]: A_l (n_l x maxColumns), l = 1..L-1; a[L]: Z_L as computed in float
-    private final float[][] dz;    // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
+    // The backward pass's buffers, made by the first accumulate: prediction never needs them, and
+    // partial alone is as large as the weights.
+    private float[][] dz;          // dz[l]: dZ_l (n_l x maxColumns), l = 1..L
     private final double[] zOut;   // Z_L (n_L x maxColumns), in double
     private final double[] aOut;   // A_L = g_L(Z_L), in double
-    private final double[] dzOut;  // dZ_L, in double, before it goes down as float
-    private final float[] partial; // one call's gradient sums, in the flat parameter layout
+    private double[] dzOut;        // dZ_L, in double, before it goes down as float
+    private float[] partial;       // one call's gradient sums, in the flat parameter layout
     private float[][] scale;       // scale[l]: hidden layer l's dropout multipliers, on first use
     private float[][] kept;        // kept[l]: A_l .* scale[l], what layer l+1 sees under dropout
 
@@ -38,16 +40,22 @@ public final class FloatBackprop {
         this.maxColumns = maxColumns;
         int layers = topology.layerCount();
         this.a = new float[layers + 1][];
-        this.dz = new float[layers + 1][];
         for (int l = 1; l <= layers; l++) {
             a[l] = new float[topology.width(l) * maxColumns];
-            dz[l] = new float[topology.width(l) * maxColumns];
         }
         int outputs = topology.outputWidth() * maxColumns;
         this.zOut = new double[outputs];
         this.aOut = new double[outputs];
-        this.dzOut = new double[outputs];
-        this.partial = new float[topology.parameterCount()];
+    }
+
+    private void makeBackwardBuffers() {
+        int layers = topology.layerCount();
+        dz = new float[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            dz[l] = new float[topology.width(l) * maxColumns];
+        }
+        dzOut = new double[topology.outputWidth() * maxColumns];
+        partial = new float[topology.parameterCount()];
     }
 
     public Topology topology() {
@@ -156,6 +164,9 @@ public final class FloatBackprop {
         int nL = topology.outputWidth();
         if (!dropout.isOff() && rows.keys() == null) {
             throw new IllegalArgumentException("dropout needs the rows' identities");
+        }
+        if (partial == null) {
+            makeBackwardBuffers();
         }
         java.util.Arrays.fill(partial, 0f);
         for (int start = 0; start < cols; start += maxColumns) {
