@@ -138,8 +138,8 @@ final class BlockedRows {
     /**
      * Spark's internal rows: the input row's bytes are kept whole and joined to the new columns.
      * The features are read from the vector's stored form straight into the row buffer: no
-     * {@link Vector} per row, and one pass over the values where there were three (the vector's
-     * copy, the block's, the block's conversion to float).
+     * {@link Vector} per row, and two passes over the values where there were four (the
+     * vector's copy, the row's, the block's, the block's conversion to float).
      */
     private static final class CatalystRows implements RowKind<InternalRow> {
         // VectorUDT's stored form: (type, size, indices, values), type 0 sparse, 1 dense; size and
@@ -181,8 +181,17 @@ final class BlockedRows {
                 network.checkWidth(vector.getInt(SIZE));
                 ArrayData indices = vector.getArray(INDICES);
                 Arrays.fill(dense, 0.0);
+                if (indices.numElements() != values.numElements()) {
+                    throw new IllegalArgumentException("a sparse features vector has " + indices.numElements()
+                            + " indices and " + values.numElements() + " values");
+                }
                 for (int k = 0; k < values.numElements(); k++) {
-                    dense[indices.getInt(k)] = values.getDouble(k);
+                    int i = indices.getInt(k);
+                    if (i < 0 || i >= dense.length) {
+                        throw new IllegalArgumentException("a sparse features vector has index " + i
+                                + ", outside its size " + dense.length);
+                    }
+                    dense[i] = values.getDouble(k);
                 }
             } else {
                 network.checkWidth(values.numElements());
@@ -198,7 +207,10 @@ final class BlockedRows {
                 return row.copy();
             }
             // The rows handed on hold these bytes until the next block is read. Spark's own
-            // operators reuse their output rows too, so whatever takes ours copies what it keeps.
+            // operators reuse their output rows too (the UnsafeProjection that RDDScanExec puts
+            // over this RDD writes each of our rows into one reused row), so whatever takes ours
+            // copies what it keeps. For the same reason the RDD made here must never be persisted,
+            // collected or handed out as it is: only through the plan that projects it.
             if (kept[slot] == null) {
                 kept[slot] = bytes.copy();
             } else {

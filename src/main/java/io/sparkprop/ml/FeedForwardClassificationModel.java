@@ -128,6 +128,12 @@ public class FeedForwardClassificationModel
         // in every task: BlockedRows sends them once per executor.
         Topology t = network.topology;
         double[] thresholds = thresholdsSet();
+        if (thresholds != null && thresholds.length != numClasses()) {
+            // Spark's own check, made on the driver: a short array would otherwise fail in a task.
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".transform() called with non-matching"
+                    + " numClasses and thresholds.length. numClasses=" + numClasses()
+                    + ", but thresholds has length " + thresholds.length);
+        }
         return BlockedRows.transform(dataset, getFeaturesCol(), out, network,
                 Precision.fromParam(getPrecision()), (a, z, c) -> {
             Vector raw = raw(t, a, z, c);
@@ -176,14 +182,15 @@ public class FeedForwardClassificationModel
         return prediction(probability, thresholdsSet());
     }
 
-    /** The {@code thresholds} set, or null: read once per transform, not once per row. */
+    /** The {@code thresholds} param if set, else null; transform reads it once, not once per row. */
     private double[] thresholdsSet() {
         return isDefined(thresholds()) ? getThresholds() : null;
     }
 
     /**
      * Spark's rule: the class of the largest probability, or with {@code thresholds} (null: none)
-     * the largest probability / threshold, the first one on a tie; a threshold of 0 wins.
+     * the largest probability / threshold, the first one on a tie; a class whose threshold is 0
+     * wins unless its probability is 0 too (0 / 0 is NaN, never the largest).
      */
     private static double prediction(Vector probability, double[] thresholds) {
         if (thresholds == null) {

@@ -67,7 +67,7 @@ final class TrainedNetwork implements Serializable {
      * Writes what the first layer sees of one row, the features standardised if the model was
      * trained so, into {@code x} at {@code xOff}; {@code row} (n_0) is scratch space.
      */
-    void networkInput(Vector features, double[] row, double[] x, int xOff) {
+    private void networkInput(Vector features, double[] row, double[] x, int xOff) {
         dense(features, row);
         standardized(row, x, xOff);
     }

@@ -110,8 +110,21 @@ class BlockedTransformTest {
                 .fit(MlTestData.assembled(spark, "diabetes"));
         StructType schema = new StructType().add("x", new VectorUDT(), true);
         Dataset<Row> nulls = spark.createDataFrame(List.of(RowFactory.create((Object) null)), schema);
-        Exception e = assertThrows(Exception.class, () -> m.setFeaturesCol("x").transform(nulls).collectAsList());
-        assertTrue(causes(e).contains("a row has no features: null in column 'x'"), causes(e));
+        for (boolean publicRows : new boolean[] {false, true}) {
+            Exception e = assertThrows(Exception.class,
+                    () -> onPath(publicRows, () -> m.setFeaturesCol("x").transform(nulls).collectAsList()));
+            assertTrue(causes(e).contains("a row has no features: null in column 'x'"), causes(e));
+        }
+    }
+
+    /** Runs {@code action} with transform on the public {@link Row} path or the internal one. */
+    private static <T> T onPath(boolean publicRows, java.util.function.Supplier<T> action) {
+        BlockedRows.publicRowsOnly = publicRows;
+        try {
+            return action.get();
+        } finally {
+            BlockedRows.publicRowsOnly = false;
+        }
     }
 
     /** The messages of {@code e} and its causes, one a line: Spark wraps a task's exception. */
@@ -124,17 +137,47 @@ class BlockedTransformTest {
     }
 
     @Test
-    void featuresOfTheWrongWidthAreNamedDenseOrSparse() {
+    void featuresOfTheWrongWidthAreRefusedDenseOrSparse() {
         FeedForwardRegressionModel m = new FeedForwardRegressor().setHiddenLayers(3).setMaxEpochs(1)
                 .fit(MlTestData.assembled(spark, "diabetes"));
         int width = m.numFeatures();
         StructType schema = new StructType().add("features", new VectorUDT(), false);
-        for (Vector narrow : List.of(Vectors.dense(1, 2, 3), Vectors.sparse(3, new int[] {1}, new double[] {2}))) {
-            Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create(narrow)), schema);
-            Exception e = assertThrows(Exception.class, () -> m.transform(rows).collectAsList());
-            String expected = "features have 3 values; the model takes " + width;
-            assertTrue(causes(e).contains(expected), narrow + ": " + causes(e));
+        for (boolean publicRows : new boolean[] {false, true}) {
+            for (Vector narrow : List.of(Vectors.dense(1, 2, 3), Vectors.sparse(3, new int[] {1}, new double[] {2}))) {
+                Dataset<Row> rows = spark.createDataFrame(List.of(RowFactory.create(narrow)), schema);
+                Exception e = assertThrows(Exception.class,
+                        () -> onPath(publicRows, () -> m.transform(rows).collectAsList()));
+                String expected = "features have 3 values; the model takes " + width;
+                assertTrue(causes(e).contains(expected), narrow + " (public rows " + publicRows + "): " + causes(e));
+            }
         }
+    }
+
+    @Test
+    void aStoredSparseVectorWithAnIndexOutsideItsSizeIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        // Spark's SparseVector checks its indices when made; the internal path reads the stored
+        // form without making one, so a corrupt file must be caught there.
+        FeedForwardRegressionModel m = new FeedForwardRegressor().setHiddenLayers(3).setMaxEpochs(1)
+                .fit(MlTestData.assembled(spark, "diabetes"));
+        int width = m.numFeatures();
+        StructType stored = new StructType().add("features", new VectorUDT().sqlType(), false);
+        Row corrupt = RowFactory.create(RowFactory.create((byte) 0, width, new int[] {1, width + 4},
+                new double[] {2.0, 3.0}));
+        String path = dir.resolve("corrupt").toString();
+        spark.createDataFrame(List.of(corrupt), stored).write().parquet(path);
+        Dataset<Row> rows = spark.read().schema(new StructType().add("features", new VectorUDT(), false)).parquet(path);
+        Exception e = assertThrows(Exception.class, () -> m.transform(rows).collectAsList());
+        assertTrue(causes(e).contains("index " + (width + 4) + ", outside its size " + width), causes(e));
+    }
+
+    @Test
+    void thresholdsOfTheWrongLengthAreRefusedOnTheDriver() {
+        FeedForwardClassificationModel m = new FeedForwardClassifier().setHiddenLayers(4).setMaxEpochs(1).fit(digits);
+        // setThresholds checks the length; a param map given to transform does not.
+        org.apache.spark.ml.param.ParamMap two = new org.apache.spark.ml.param.ParamMap()
+                .put(m.thresholds(), new double[] {0.5, 0.5});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.transform(digits, two));
+        assertTrue(e.getMessage().contains("numClasses=10, but thresholds has length 2"), e.getMessage());
     }
 
     @Test
@@ -145,13 +188,7 @@ class BlockedTransformTest {
         Dataset<Row> tagged = digits.withColumn("tag", functions.concat(functions.lit("row "),
                 functions.col("label").cast("string")));
         List<Row> internal = m.transform(tagged).collectAsList();
-        List<Row> external;
-        BlockedRows.publicRowsOnly = true;
-        try {
-            external = m.transform(tagged).collectAsList();
-        } finally {
-            BlockedRows.publicRowsOnly = false;
-        }
+        List<Row> external = onPath(true, () -> m.transform(tagged).collectAsList());
         assertEquals(external.size(), internal.size());
         assertEquals(List.of("features", "label", "tag", "rawPrediction", "probability", "prediction"),
                 Arrays.asList(m.transform(tagged).columns()), "the input's columns, then Spark's three");
