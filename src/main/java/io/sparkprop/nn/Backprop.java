@@ -36,6 +36,15 @@ public final class Backprop {
         this.zOut = new double[topology.outputWidth() * maxColumns];
     }
 
+    /** dZ of every layer, made by the first accumulate: prediction never needs it. */
+    private void makeBackwardBuffers() {
+        int layers = topology.layerCount();
+        dz = new double[layers + 1][];
+        for (int l = 1; l <= layers; l++) {
+            dz[l] = new double[topology.width(l) * maxColumns];
+        }
+    }
+
     public Topology topology() {
         return topology;
     }
@@ -119,11 +128,8 @@ public final class Backprop {
                            Dropout dropout, long stepKey, RowInfo rows) {
         int n0 = topology.inputWidth();
         int nL = topology.outputWidth();
-        if (dz == null) { // prediction never needs it
-            dz = new double[topology.layerCount() + 1][];
-            for (int l = 1; l <= topology.layerCount(); l++) {
-                dz[l] = new double[topology.width(l) * maxColumns];
-            }
+        if (dz == null) {
+            makeBackwardBuffers();
         }
         for (int start = 0; start < cols; start += maxColumns) {
             int chunk = Math.min(maxColumns, cols - start);
