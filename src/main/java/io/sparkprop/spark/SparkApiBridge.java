@@ -55,8 +55,13 @@ public final class SparkApiBridge {
      * prepending to Nil: {@code ::} and {@code Nil} are the same in 2.12 and 2.13, while the
      * builders and {@code Growable} moved between packages.
      */
-    @SuppressWarnings("unchecked")
     public static <T> scala.collection.Iterable<T> asScala(java.util.List<T> list) {
+        return asScalaList(list);
+    }
+
+    /** As {@link #asScala}, typed as the list it is: a {@code Seq} in 2.12 and in 2.13 alike. */
+    @SuppressWarnings("unchecked")
+    public static <T> scala.collection.immutable.List<T> asScalaList(java.util.List<T> list) {
         scala.collection.immutable.List<T> out = (scala.collection.immutable.List<T>) (Object)
                 scala.collection.immutable.Nil$.MODULE$;
         for (int i = list.size() - 1; i >= 0; i--) {

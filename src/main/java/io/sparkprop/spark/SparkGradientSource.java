@@ -101,6 +101,31 @@ public final class SparkGradientSource implements GradientSource {
      * {@link #FAN_IN} partitions).
      */
     private GradientSum aggregate(double[] weights, ShardTask task) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return aggregateOnce(weights, task);
+            } catch (Exception e) { // a failed job throws SparkException, checked in Java, undeclared by Scala
+                // A lost executor took cached blocks with it: cache them again from their lineage
+                // and repeat the step, which gives the same sums. Twice in a row means they
+                // cannot be kept (an executor lost on every step): fail with the reason.
+                if (attempt == MAX_STEP_ATTEMPTS || TrainingBlocks.findCause(e, StepRDD.CachedBlocksLost.class) == null) {
+                    throw SparkGradientSource.<RuntimeException>unchanged(e);
+                }
+                data.recache();
+            }
+        }
+    }
+
+    /** Throws {@code e} as it is, checked or not, as the job that failed threw it. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E unchanged(Exception e) throws E {
+        throw (E) e;
+    }
+
+    /** Tries of a step whose cached blocks went missing. */
+    private static final int MAX_STEP_ATTEMPTS = 3;
+
+    private GradientSum aggregateOnce(double[] weights, ShardTask task) {
         int partitions = data.partitionCount();
         boolean asFloats = data.precision() == Precision.FLOAT32;
         Broadcast<WeightsMessage> bc = weightsInTasks(partitions, weights.length, inTaskWeightBytes)

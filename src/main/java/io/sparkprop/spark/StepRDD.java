@@ -9,9 +9,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.Partition;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.TaskLocation;
+import org.apache.spark.storage.BlockResult;
+import org.apache.spark.storage.RDDBlockId;
+import scala.Option;
 import scala.reflect.ClassTag$;
 
 /**
@@ -21,19 +26,36 @@ import scala.reflect.ClassTag$;
  * the task, with no broadcast to fetch (a location lookup, a fetch and a report to the driver,
  * per executor and step) and none to destroy. Weights too large to copy into every task go as
  * a broadcast, and the partitions carry its handle.
+ *
+ * <p>It has no parent RDD: a task reads its partition's cached blocks by their block id, so the
+ * task Spark serializes and every executor fetches and deserializes on every step holds this
+ * RDD alone, not the lineage behind the blocks (the DataFrame's plan, the parsing and stacking
+ * functions and what they hold, such as the standardisation statistics). A block that is gone
+ * (its executor lost) fails the task with {@link CachedBlocksLost}; the driver then caches the
+ * blocks again from their lineage and repeats the step, which gives the same sums (tasks are
+ * pure). On the driver the RDD places each task where its blocks are, as Spark places a task
+ * of the cached RDD itself.
  */
 final class StepRDD extends RDD<GradientSum> {
     private static final long serialVersionUID = 1L;
-    private final RDD<Block> blocks;
+    private final int blocksId;
+    private final int partitionCount;
     private final Topology topology;
     private final int maxColumns;
     private final ShardTask task;
+    // On the driver only: where the cached blocks are, for placing the tasks.
+    private final transient RDD<Block> blocks;
     // Not shipped with the RDD: each partition carries its own reference to the weights.
     private final transient StepWeights weights;
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     StepRDD(RDD<Block> blocks, StepWeights weights, Topology topology, int maxColumns, ShardTask task) {
-        super(blocks, ClassTag$.MODULE$.apply(GradientSum.class));
+        // Nil is a Seq in both Scala 2.12 and 2.13, whose Seq types differ.
+        super(blocks.context(), (scala.collection.immutable.List) scala.collection.immutable.Nil$.MODULE$,
+                ClassTag$.MODULE$.apply(GradientSum.class));
         this.blocks = blocks;
+        this.blocksId = blocks.id();
+        this.partitionCount = blocks.getNumPartitions();
         this.weights = weights;
         this.topology = topology;
         this.maxColumns = maxColumns;
@@ -42,20 +64,33 @@ final class StepRDD extends RDD<GradientSum> {
 
     @Override
     public Partition[] getPartitions() {
-        Partition[] parents = blocks.partitions();
-        Partition[] out = new Partition[parents.length];
-        for (int i = 0; i < parents.length; i++) {
-            out[i] = new ShardPartition(parents[i], weights);
+        Partition[] out = new Partition[partitionCount];
+        for (int i = 0; i < partitionCount; i++) {
+            out[i] = new ShardPartition(i, weights);
         }
         return out;
+    }
+
+    /** Where the partition's cached blocks are, as Spark's scheduler knows them (a list: a Seq in both Scalas). */
+    @Override
+    public scala.collection.immutable.List<String> getPreferredLocations(Partition split) {
+        scala.collection.Seq<TaskLocation> cached = context().getPreferredLocs(blocks, split.index());
+        List<String> hosts = new ArrayList<>();
+        SparkApiBridge.asJava(cached.iterator()).forEachRemaining(location -> hosts.add(location.toString()));
+        return SparkApiBridge.asScalaList(hosts);
     }
 
     @Override
     public scala.collection.Iterator<GradientSum> compute(Partition split, TaskContext context) {
         ShardPartition shard = (ShardPartition) split;
+        Option<BlockResult> cached = SparkEnv.get().blockManager().get(new RDDBlockId(blocksId, shard.index()),
+                ClassTag$.MODULE$.apply(Block.class));
+        if (cached.isEmpty()) {
+            throw new CachedBlocksLost(blocksId, shard.index());
+        }
         List<Block> rows = new ArrayList<>();
-        Iterator<Block> it = SparkApiBridge.asJava(blocks.iterator(shard.parent, context));
-        it.forEachRemaining(rows::add);
+        Iterator<Object> it = SparkApiBridge.asJava(cached.get().data());
+        it.forEachRemaining(block -> rows.add((Block) block));
         GradientSum sum = new GradientSum(topology.parameterCount());
         ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
         task.run(shard.weights.values(), shard.index(), new Shard(rows), ws, sum);
@@ -98,16 +133,21 @@ final class StepRDD extends RDD<GradientSum> {
         }
     }
 
-    /** A partition of the cached blocks, with the step's weights. */
-    private record ShardPartition(Partition parent, StepWeights weights) implements Partition {
-        @Override
-        public int index() {
-            return parent.index();
-        }
-
+    /** Partition {@code index} of the cached blocks, with the step's weights. */
+    private record ShardPartition(int index, StepWeights weights) implements Partition {
         @Override
         public int hashCode() { // as Spark's own partitions: the index
-            return parent.index();
+            return index;
+        }
+    }
+
+    /** A task found its cached blocks gone; the driver caches them again and repeats the step. */
+    static final class CachedBlocksLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CachedBlocksLost(int rddId, int partition) {
+            super("the cached training blocks of partition " + partition + " (rdd_" + rddId + "_" + partition
+                    + ") are gone, as after a lost executor");
         }
     }
 }

@@ -217,6 +217,30 @@ public final class TrainingBlocks implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Computes again, from their lineage, the cached partitions that are gone (an executor lost);
+     * those still cached are only read. The rows and their order come out as before: a bad row
+     * would have failed the first pass.
+     */
+    void recache() {
+        blocks.foreachPartition(TOUCH);
+    }
+
+    private static final Touch TOUCH = new Touch();
+
+    /** A task that only makes its partition's cached blocks exist. */
+    private static final class Touch implements org.apache.spark.api.java.function.VoidFunction<Iterator<Block>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void call(Iterator<Block> partition) {
+            // reading the first block is enough: the cache stores whole partitions
+            if (partition.hasNext()) {
+                partition.next();
+            }
+        }
+    }
+
     public JavaRDD<Block> rdd() {
         return blocks;
     }

@@ -120,6 +120,37 @@ class SparkTrainerTest {
     }
 
     /**
+     * A step's tasks read the cached blocks by their ids, without the lineage that made them
+     * ({@link StepRDD}): when a lost executor takes blocks with it, the driver caches them again
+     * and repeats the step, with the same sums.
+     */
+    @ParameterizedTest(name = "partition sizes {0}")
+    @ValueSource(strings = {"0,150,53", "20,20,20,20,20,20,20,20,20,20,3"})
+    void blocksLostFromTheCacheAreMadeAgainAndTheStepGivesTheSameSums(String layout) {
+        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
+        Dataset<Row> df = frame(spark, x, y, sizes);
+        double[] w = WeightInit.initialWeights(NET, 9);
+        Step step = new Step(2, 1, 3, 5);
+        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test");
+             SparkGradientSource source = new SparkGradientSource(data, NET, 8)) {
+            GradientSum before = source.gradient(w, step);
+            org.apache.spark.storage.BlockManager blocks = org.apache.spark.SparkEnv.get().blockManager();
+            int id = data.rdd().id();
+            for (int p : new int[] {1, sizes.length - 1}) {
+                blocks.removeBlock(new org.apache.spark.storage.RDDBlockId(id, p), true);
+                assertTrue(blocks.get(new org.apache.spark.storage.RDDBlockId(id, p),
+                        scala.reflect.ClassTag$.MODULE$.Any()).isEmpty(), "partition " + p + " is gone");
+            }
+            GradientSum after = source.gradient(w, step);
+            assertEquals(before.count(), after.count());
+            assertEquals(before.lossSum(), after.lossSum(), 0.0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before.sums(), after.sums(), 0.0);
+            assertTrue(blocks.getStatus(new org.apache.spark.storage.RDDBlockId(id, 1)).isDefined(),
+                    "cached again");
+        }
+    }
+
+    /**
      * float32 training sends the weights rounded to float; the executors round them so anyway,
      * so the sums are bitwise those of a local source given the unrounded weights.
      */
