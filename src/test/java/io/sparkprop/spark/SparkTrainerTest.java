@@ -34,6 +34,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SparkTrainerTest {
@@ -96,21 +97,26 @@ class SparkTrainerTest {
         }
     }
 
+    /** Partition sizes: one empty partition; and 11 partitions, more than FAN_IN, so the sums go through the tree. */
+    static List<int[]> layouts() {
+        return List.of(new int[] {0, 150, 53}, new int[] {20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 3});
+    }
+
+    /** Step 2 of 5 of epoch 1, on the seed-9 weights: what the layout tests compare. */
+    private static final Step STEP = new Step(2, 1, 3, 5);
+
     @ParameterizedTest(name = "partition sizes {0}")
-    @ValueSource(strings = {"0,150,53", "20,20,20,20,20,20,20,20,20,20,3"})
-    void weightsInsideTheTasksAndInABroadcastGiveTheSameSums(String layout) {
-        // The second layout has 11 partitions: more than FAN_IN, so the sums go through the tree.
-        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
+    @MethodSource("layouts")
+    void weightsInsideTheTasksAndInABroadcastGiveTheSameSums(int[] sizes) {
         Dataset<Row> df = frame(spark, x, y, sizes);
         double[] w = WeightInit.initialWeights(NET, 9);
-        Step step = new Step(2, 1, 3, 5);
         assertTrue(SparkGradientSource.weightsInTasks(sizes.length, NET.parameterCount()));
         for (Precision precision : Precision.values()) {
             try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", null, null, 5, TARGETS, null, 16,
                     precision, "test")) {
-                GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, step);
+                GradientSum inTasks = new SparkGradientSource(data, NET, 8).gradient(w, STEP);
                 GradientSum broadcast = new SparkGradientSource(data, NET, 8, ShardTask.Decorator.NONE, 0)
-                        .gradient(w, step);
+                        .gradient(w, STEP);
                 assertTrue(inTasks.count() > 0);
                 assertEquals(inTasks.count(), broadcast.count());
                 assertEquals(inTasks.lossSum(), broadcast.lossSum(), 0.0, precision.paramName());
@@ -125,15 +131,13 @@ class SparkTrainerTest {
      * and repeats the step, with the same sums.
      */
     @ParameterizedTest(name = "partition sizes {0}")
-    @ValueSource(strings = {"0,150,53", "20,20,20,20,20,20,20,20,20,20,3"})
-    void blocksLostFromTheCacheAreMadeAgainAndTheStepGivesTheSameSums(String layout) {
-        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
-        Dataset<Row> df = frame(spark, x, y, sizes);
+    @MethodSource("layouts")
+    void blocksLostFromTheCacheAreMadeAgainAndTheStepGivesTheSameSums(int[] sizes) {
         double[] w = WeightInit.initialWeights(NET, 9);
-        Step step = new Step(2, 1, 3, 5);
-        try (TrainingBlocks data = TrainingBlocks.prepare(df, "features", "label", 5, TARGETS, null, 16, "test");
+        try (TrainingBlocks data = TrainingBlocks.prepare(frame(spark, x, y, sizes), "features", "label", 5, TARGETS,
+                null, 16, "test");
              SparkGradientSource source = new SparkGradientSource(data, NET, 8)) {
-            GradientSum before = source.gradient(w, step);
+            GradientSum before = source.gradient(w, STEP);
             org.apache.spark.storage.BlockManager blocks = org.apache.spark.SparkEnv.get().blockManager();
             int id = data.rdd().id();
             for (int p : new int[] {1, sizes.length - 1}) {
@@ -141,7 +145,7 @@ class SparkTrainerTest {
                 assertTrue(blocks.get(new org.apache.spark.storage.RDDBlockId(id, p),
                         scala.reflect.ClassTag$.MODULE$.Any()).isEmpty(), "partition " + p + " is gone");
             }
-            GradientSum after = source.gradient(w, step);
+            GradientSum after = source.gradient(w, STEP);
             assertEquals(before.count(), after.count());
             assertEquals(before.lossSum(), after.lossSum(), 0.0);
             org.junit.jupiter.api.Assertions.assertArrayEquals(before.sums(), after.sums(), 0.0);
