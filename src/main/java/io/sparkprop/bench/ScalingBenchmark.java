@@ -58,12 +58,14 @@ public final class ScalingBenchmark {
         json.put("network", "784-256-128-10 relu, softmax + cross-entropy, batch " + BATCH);
         json.put("blas", Benchmark.blasName());
         List<Map<String, Object>> runs = new ArrayList<>();
-        List<int[]> clusterPoints = new ArrayList<>();
+        List<Integer> clusterPoints = new ArrayList<>();
         List<Double> clusterOverheads = new ArrayList<>();
         List<Double> clusterWalls = new ArrayList<>();
         double computePerRow = Double.NaN;
         double perTask = Double.NaN;
         double updatePerParameter = Double.NaN;
+        double splitCompute = Double.NaN; // a task's compute in local mode, the batch split over its slots
+        int splitSlots = 0;
         Topology net = new Topology(NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double mergePerParameter = mergeSecondsPerParameter(net.parameterCount());
         out.printf(Locale.ROOT, "%-26s %5s %8s %8s %8s %8s %8s %8s %8s %8s %7s %9s%n", "master", "P", "step ms",
@@ -86,8 +88,12 @@ public final class ScalingBenchmark {
                 run.put("emptyStep", partsJson(empty));
                 run.put("batchStep", partsJson(batch));
                 runs.add(run);
+                if (master.startsWith("local[")) {
+                    splitCompute = batch.computeMs() / 1000;
+                    splitSlots = cores;
+                }
                 if (master.startsWith("local-cluster")) {
-                    clusterPoints.add(new int[] {executors, Math.min(executors, physicalCores())});
+                    clusterPoints.add(executors);
                     clusterOverheads.add(batch.driverMs() / 1000);
                     clusterWalls.add(batch.wallMs() / 1000);
                     if (executors == 1) {
@@ -103,7 +109,15 @@ public final class ScalingBenchmark {
         json.put("runs", runs);
         json.put("mergeNanosPerParameter", mergePerParameter * 1e9);
         if (clusterPoints.size() >= 2 && !Double.isNaN(computePerRow)) {
-            json.put("model", model(net, clusterPoints, clusterOverheads, clusterWalls, perTask,
+            // The local-cluster executors share this machine's cores: how much work those give
+            // together, measured in local mode, or else taken as their count.
+            double throughput = Double.isNaN(splitCompute) ? physicalCores()
+                    : ScalingModel.parallelThroughput(computePerRow * BATCH, splitCompute, splitSlots);
+            json.put("machineThroughputCores", throughput);
+            out.printf(Locale.ROOT, "this machine's %d cores do %.2fx one core's compute together (%s)%n",
+                    physicalCores(), throughput, Double.isNaN(splitCompute) ? "assumed: no local-mode run"
+                            : "local mode against one executor");
+            json.put("model", model(net, clusterPoints, throughput, clusterOverheads, clusterWalls, perTask,
                     computePerRow, mergePerParameter, updatePerParameter, bandwidthGbit, latencyMs,
                     whatIfDriverMsPerExecutor));
         } else {
@@ -112,11 +126,12 @@ public final class ScalingBenchmark {
         return json;
     }
 
-    private Map<String, Object> model(Topology net, List<int[]> points, List<Double> overheads, List<Double> walls,
+    private Map<String, Object> model(Topology net, List<Integer> points, double throughput, List<Double> overheads,
+                                      List<Double> walls,
                                       double perTask, double computePerRow, double mergePerParameter,
                                       double updatePerParameter, double bandwidthGbit, double latencyMs,
                                       double whatIfDriverMsPerExecutor) {
-        int[] p = points.stream().mapToInt(x -> x[0]).toArray();
+        int[] p = points.stream().mapToInt(Integer::intValue).toArray();
         double[] o = overheads.stream().mapToDouble(Double::doubleValue).toArray();
         // Here the network is loopback: its bytes and latency are in the fitted a + b P.
         ScalingModel local = ScalingModel.fit(p, o, perTask, computePerRow, mergePerParameter, updatePerParameter,
@@ -133,11 +148,8 @@ public final class ScalingBenchmark {
                 mergePerParameter * 1e9, updatePerParameter * 1e9);
         List<Map<String, Object>> fit = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
-            // This machine has fewer cores than executors beyond 2: compute and each task's own
-            // costs run on min(P, cores), P / cores tasks to a core.
-            int busy = points.get(i)[1];
-            double predicted = computePerRow * BATCH / busy + local.overheadSeconds(p[i]) - perTask
-                    + perTask * Math.max(1.0, (double) p[i] / busy);
+            // Here the executors' compute and each task's own costs queue for the shared cores.
+            double predicted = local.stepSecondsSharing(p[i], BATCH, throughput);
             double error = predicted / walls.get(i) - 1;
             fit.add(Map.of("executors", p[i], "measuredMs", walls.get(i) * 1000, "predictedMs", predicted * 1000,
                     "error", error));

@@ -106,6 +106,30 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
         return -1;
     }
 
+    /**
+     * The step as one machine runs it when its P executor JVMs share cores that give
+     * {@code throughput} times one core's work: the executors' compute and each task's own
+     * costs queue for them, and the driver's parts are as on a cluster. This is how the model
+     * is checked against local-cluster runs; predictions for a cluster use {@link #stepSeconds}.
+     */
+    double stepSecondsSharing(int p, double batch, double throughput) {
+        return computeSecondsPerRow * batch / Math.min(p, throughput)
+                + overheadSeconds(p) - perTaskSeconds + perTaskSeconds * Math.max(1.0, p / throughput);
+    }
+
+    /**
+     * How many cores' work this machine gives tasks that run together: a batch's compute in one
+     * task over its compute split across {@code slots} tasks at once, between 1 and {@code slots}.
+     * Two hyperthreads, or cores that other machines' work shares, give less than two.
+     */
+    static double parallelThroughput(double oneTaskSeconds, double splitTaskSeconds, int slots) {
+        if (!(oneTaskSeconds > 0) || !(splitTaskSeconds > 0)) {
+            throw new IllegalArgumentException("compute times must be positive: " + oneTaskSeconds + ", "
+                    + splitTaskSeconds);
+        }
+        return Math.max(1.0, Math.min(slots, oneTaskSeconds / splitTaskSeconds));
+    }
+
     /** The same model for another network: the per-row compute scales with the flops, the bytes with the parameters. */
     ScalingModel forNetwork(long otherParameters, double flopsRatio) {
         return new ScalingModel(perStepSeconds, perExecutorSeconds, perTaskSeconds, computeSecondsPerRow * flopsRatio,

@@ -26,6 +26,23 @@ class ScalingModelTest {
     }
 
     @Test
+    void executorsSharingCoresQueueForThemAndOnEnoughCoresTheStepIsTheClustersOwn() {
+        // Two tasks of half the batch at 56.6 ms each against 79.4 ms for all of it in one: 1.4 cores.
+        double throughput = ScalingModel.parallelThroughput(0.0794, 0.0566, 2);
+        assertEquals(0.0794 / 0.0566, throughput, 1e-12);
+        assertEquals(2.0, ScalingModel.parallelThroughput(0.080, 0.030, 2), 1e-12, "never more than the slots");
+        assertEquals(1.0, ScalingModel.parallelThroughput(0.080, 0.100, 2), 1e-12, "never less than one core");
+        assertThrows(IllegalArgumentException.class, () -> ScalingModel.parallelThroughput(0.080, 0, 2));
+
+        assertEquals(LOOPBACK.stepSeconds(1, 2048), LOOPBACK.stepSecondsSharing(1, 2048, throughput), 1e-15);
+        assertEquals(LOOPBACK.stepSeconds(4, 2048), LOOPBACK.stepSecondsSharing(4, 2048, 4.0), 1e-15);
+        // Four executors on 1.4 cores: the whole batch's compute over 1.4, four tasks' own costs over 1.4.
+        double expected = 50e-6 * 2048 / throughput + LOOPBACK.overheadSeconds(4) - 0.004 + 0.004 * 4 / throughput;
+        assertEquals(expected, LOOPBACK.stepSecondsSharing(4, 2048, throughput), 1e-15);
+        assertTrue(LOOPBACK.stepSecondsSharing(4, 2048, throughput) > LOOPBACK.stepSeconds(4, 2048));
+    }
+
+    @Test
     void theDriverReceivesAtMostEightSums() {
         // The tree's levels are the trainer's own (SparkTrainerTest.treeDepthGrowsWithThePartitionCount).
         assertEquals(8, ScalingModel.sumsAtDriver(8));
