@@ -120,7 +120,7 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
     /**
      * How many cores' work this machine gives tasks that run together: a batch's compute in one
      * task over its compute split across {@code slots} tasks at once, between 1 and {@code slots}.
-     * Two hyperthreads, or cores that other machines' work shares, give less than two.
+     * Two hyperthreads, or cores shared with other virtual machines, give less than two.
      */
     static double parallelThroughput(double oneTaskSeconds, double splitTaskSeconds, int slots) {
         if (!(oneTaskSeconds > 0) || !(splitTaskSeconds > 0)) {
