@@ -111,12 +111,14 @@ public final class ScalingBenchmark {
         if (clusterPoints.size() >= 2 && !Double.isNaN(computePerRow)) {
             // The local-cluster executors share this machine's cores: how much work those give
             // together, measured in local mode, or else taken as their count.
-            double throughput = Double.isNaN(splitCompute) ? physicalCores()
-                    : ScalingModel.parallelThroughput(computePerRow * BATCH, splitCompute, splitSlots);
+            boolean measured = !Double.isNaN(splitCompute);
+            double throughput = measured
+                    ? ScalingModel.parallelThroughput(computePerRow * BATCH, splitCompute, splitSlots)
+                    : physicalCores();
             json.put("machineThroughputCores", throughput);
             out.printf(Locale.ROOT, "this machine's %d cores do %.2fx one core's compute together (%s)%n",
-                    physicalCores(), throughput, Double.isNaN(splitCompute) ? "assumed: no local-mode run"
-                            : "local mode against one executor");
+                    physicalCores(), throughput,
+                    measured ? "local mode against one executor" : "assumed: no local-mode run");
             json.put("model", model(net, clusterPoints, throughput, clusterOverheads, clusterWalls, perTask,
                     computePerRow, mergePerParameter, updatePerParameter, bandwidthGbit, latencyMs,
                     whatIfDriverMsPerExecutor));
@@ -126,11 +128,10 @@ public final class ScalingBenchmark {
         return json;
     }
 
-    private Map<String, Object> model(Topology net, List<Integer> points, double throughput, List<Double> overheads,
-                                      List<Double> walls,
-                                      double perTask, double computePerRow, double mergePerParameter,
-                                      double updatePerParameter, double bandwidthGbit, double latencyMs,
-                                      double whatIfDriverMsPerExecutor) {
+    private Map<String, Object> model(Topology net, List<Integer> points, double throughput,
+                                      List<Double> overheads, List<Double> walls, double perTask,
+                                      double computePerRow, double mergePerParameter, double updatePerParameter,
+                                      double bandwidthGbit, double latencyMs, double whatIfDriverMsPerExecutor) {
         int[] p = points.stream().mapToInt(Integer::intValue).toArray();
         double[] o = overheads.stream().mapToDouble(Double::doubleValue).toArray();
         // Here the network is loopback: its bytes and latency are in the fitted a + b P.
