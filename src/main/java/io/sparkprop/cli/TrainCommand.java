@@ -25,7 +25,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,21 +108,22 @@ final class TrainCommand implements Callable<Integer> {
         if (job.getInt("data.partitions") > 0) {
             all = all.repartition(job.getInt("data.partitions"));
         }
-        all = all.persist(StorageLevel.MEMORY_AND_DISK()); // files are parsed once, not once per check
+        CachedInput cached = new CachedInput();
+        all = cached.cache(all); // files are parsed once, not once per check
         // Parsed in one parallel pass, so that the cached partitions spread over the executors. The
         // first check's limit(1) would otherwise parse them one task at a time, each on whichever
         // executor was free first, and everything after would follow the cache to that executor.
         all.count();
         try {
-            return train(job, task, input, plan, all, estimator, modelPath, reportPath, spark, out);
+            return train(job, task, input, plan, all, cached, estimator, modelPath, reportPath, spark, out);
         } finally {
-            all.unpersist(false);
+            cached.release();
         }
     }
 
     private int train(JobConfig job, Task task, LabeledFrame input, TablePlan plan, Dataset<Row> rows,
-                      FeedForwardParams.Setters<?> estimator, String modelPath, String reportPath, SparkSession spark,
-                      PrintWriter out) {
+                      CachedInput cached, FeedForwardParams.Setters<?> estimator, String modelPath, String reportPath,
+                      SparkSession spark, PrintWriter out) {
         String idCol = estimator.getIdCol();
         if (idCol != null && !java.util.Arrays.asList(rows.columns()).contains(idCol)) {
             throw new InputException("key idCol: no column '" + idCol + "' in " + input.source() + " (columns: "
@@ -135,20 +135,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingTable table = plan.plain() ? TrainingTable.plain(rows, idCol)
                 : TrainingTable.fit(input.withFrame(rows), plan, notFeatures(job), idCol, estimator.getSeed(),
-                job.has("data.test") ? 0 : job.getDouble("data.testFraction"));
-        try {
-            return train(job, task, input, table.encoding(), table.rows(), table.splitKey(), table.headerLine(),
-                    estimator, modelPath, reportPath, spark, out);
-        } finally {
-            if (table.encoding() != null) {
-                table.rows().unpersist(false);
-            }
-        }
+                job.has("data.test") ? 0 : job.getDouble("data.testFraction"), cached);
+        return train(job, task, input, table.encoding(), table.rows(), table.splitKey(), table.headerLine(), cached,
+                estimator, modelPath, reportPath, spark, out);
     }
 
     private int train(JobConfig job, Task task, LabeledFrame input, TableEncoding encoding, Dataset<Row> all,
-                      String splitKey, String tableLine, FeedForwardParams.Setters<?> estimator, String modelPath,
-                      String reportPath, SparkSession spark, PrintWriter out) {
+                      String splitKey, String tableLine, CachedInput cached, FeedForwardParams.Setters<?> estimator,
+                      String modelPath, String reportPath, SparkSession spark, PrintWriter out) {
         String label = input.labelCol();
         if (task.hasClasses()) {
             Evaluation.requireClassLabels(input.withFrame(all), 0);
@@ -235,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ProgressPrinter progress = new ProgressPrinter(out, task);
         Predictor<?, ?, ?> predictor = (Predictor<?, ?, ?>) estimator.resumeFromCheckpoint(resume)
-                .setTrainingListener(progress);
+                .setTrainingListener(progress.andThen(cached)); // the input's cache is let go once the blocks hold it
         predictor.set(predictor.featuresCol(), InputFormats.FEATURES);
         predictor.set(predictor.labelCol(), label);
         FeedForwardModel model = (FeedForwardModel) predictor.fit(fitData);

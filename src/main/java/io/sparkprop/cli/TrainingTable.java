@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The training file's rows ready for the estimator: as read for plain numbers, or encoded by a
@@ -32,15 +31,15 @@ record TrainingTable(TableEncoding encoding, Dataset<Row> rows, String splitKey,
     /**
      * Fits the encoding on the training rows only: the held-out test rows ({@code testFraction}
      * under the seed) are split off first, by the identity of their cells (or idCol), exactly as
-     * the encoded rows are split afterwards. The encoded rows are cached; the caller unpersists them.
+     * the encoded rows are split afterwards. The encoded rows are cached in {@code cached}.
      */
     static TrainingTable fit(LabeledFrame raw, TablePlan plan, List<String> notFeatures, String idCol, long seed,
-                             double testFraction) {
+                             double testFraction, CachedInput cached) {
         String splitKey = idCol != null ? idCol : ROW_KEY;
         Dataset<Row> fitRows = testFraction > 0 ? RowSplits.split(raw.frame(), InputFormats.FEATURES, raw.labelCol(),
                 splitKey, seed, RowIdentity.TEST, testFraction)[0] : raw.frame();
         TableEncoding encoding = TableEncoding.fit(raw.withFrame(fitRows), plan, notFeatures);
-        Dataset<Row> encoded = encoding.encode(raw, true).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> encoded = cached.cache(encoding.encode(raw, true));
         long leftOut = raw.frame().count() - encoded.count();
         return new TrainingTable(encoding, encoded, splitKey, headerLine(encoding, leftOut));
     }

@@ -88,6 +88,7 @@ public final class TrainingBlocks implements AutoCloseable {
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex((partition, rows) ->
                 stack(partition, rows, hasId, weighted, inputWidth, targets, standardizer, blockRows, precision),
                 true);
+        blocks.setName("sparkprop " + what + " blocks"); // what the Storage tab of Spark's UI lists
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Long> counts = blocks.mapPartitions(it -> {
