@@ -10,8 +10,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The frames a command caches on its way to the training blocks: parsed once for the checks,
  * the statistics and the stacking, then released as training starts. The cached blocks are all
- * that a step reads; keeping the parsed rows beside them doubled the executors' storage (368 MB
- * a Fashion-MNIST partition against 184 MB, more than a default 1 GB executor holds). Anything
+ * that a step reads; kept to the end, the parsed rows doubled what the executors store (for
+ * Fashion-MNIST 386 MB beside 382 MB of blocks, pushed out to disk on 1 GB executors). Anything
  * read from these frames afterwards (test rows split off them) is parsed again, once.
  */
 final class CachedInput implements TrainingListener {
