@@ -1,28 +1,54 @@
 #!/usr/bin/env python3
 """PyTorch's side of `./submit.sh benchmark --recipe conf/fashion-mnist.properties`.
 
-The same recipe as conf/fashion-mnist.properties: 784-256-128-10 ReLU, softmax + cross-entropy,
-pixels standardised with the training set's mean and std per pixel, Adam (stepSize 0.008, betas
-0.9/0.999, eps 1e-8), a linear warm-up over the first epoch's steps then cosine decay to 0 at
-epoch 20, L2 1e-4 on the weights (not the biases) added to the gradient, batches of 2048 rows
-reshuffled each epoch, 20 epochs. Prints, per epoch, the training seconds (test scoring
-excluded, as sparkprop's recipe benchmark counts them) and the test accuracy, then the seconds
-at which test accuracy first reached --target.
+Trains the recipe that conf/fashion-mnist.properties (or --conf) gives, read from the file so the
+two sides cannot drift apart: its hidden layers with ReLU, softmax + cross-entropy, pixels
+standardised with the training set's mean and std per pixel, Adam (stepSize, adamBeta1/2,
+adamEpsilon), sparkprop's cosine schedule with its linear warm-up over the first warmupEpochs,
+regParam as L2 on the weights (not the biases) added to the gradient, round(rows / batchSize)
+steps an epoch over the rows reshuffled each epoch, maxEpochs epochs. A conf asking for anything
+else (another optimizer, activation or schedule, dropout) is refused rather than run differently.
+Prints, per epoch, the training seconds (test scoring excluded, as sparkprop's recipe benchmark
+counts them) and the test accuracy, then the seconds at which test accuracy first reached --target.
 
 Debian: sudo apt-get install python3-torch dataset-fashion-mnist
-Run:    python3 src/bench/fashion_pytorch.py --dtype float32 --threads 2
+Run:    /usr/bin/python3 src/bench/fashion_pytorch.py --dtype float32 --threads 1
 """
 import argparse
 import gzip
 import json
 import math
+import os
 import struct
 import time
 
 import numpy as np
 import torch
 
-DATA = "/usr/share/datasets/fashion-mnist/"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# What the script implements, key by key: a conf that sets one of these otherwise is refused.
+REQUIRED = {"task": "classification", "data.format": "idx", "activation": "relu", "loss": "crossentropy",
+            "optimizer": "adam", "schedule": "cosine", "standardize": "true"}
+DEFAULTS = {"adamBeta1": "0.9", "adamBeta2": "0.999", "adamEpsilon": "1e-8", "warmupEpochs": "0",
+            "regParam": "0", "dropout": "0", "seed": "42"}
+
+
+def read_conf(path):
+    """key=value lines of a Java properties file; '#' and '!' start comments."""
+    conf = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and line[0] not in "#!":
+                key, _, value = line.partition("=")
+                conf[key.strip()] = value.strip()
+    for key, want in REQUIRED.items():
+        if conf.get(key, "").lower() != want:
+            raise SystemExit(f"{path}: {key}={conf.get(key)!r}; this script trains only {key}={want}")
+    if any(float(r) != 0 for r in conf.get("dropout", "0").split(",")):
+        raise SystemExit(f"{path}: dropout={conf['dropout']}; this script trains without dropout")
+    return {**DEFAULTS, **conf}
 
 
 def idx(path):
@@ -32,22 +58,42 @@ def idx(path):
         return np.frombuffer(f.read(), dtype=np.uint8).reshape(dims)
 
 
+def images_and_labels(images_path):
+    """The labels file sits next to the images file, as sparkprop's idx reader finds it."""
+    x = idx(images_path)
+    y = idx(images_path.replace("images-idx3", "labels-idx1")).astype(np.int64)
+    return x.reshape(x.shape[0], -1).astype(np.float64), y
+
+
+def step_size(base, epoch, step, steps, epochs, warmup):
+    """sparkprop's LearningRateSchedule for cosine: epoch 1-based, step 0-based within it."""
+    done = (epoch - 1) + step / steps
+    alpha = base * 0.5 * (1 + math.cos(math.pi * min(1.0, done / epochs)))
+    if warmup > 0 and epoch <= warmup:
+        alpha *= ((epoch - 1) * steps + step + 1) / (warmup * steps)
+    return alpha
+
+
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--conf", default=os.path.join(ROOT, "conf", "fashion-mnist.properties"))
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--epochs", type=int, help="default: the conf's maxEpochs")
     p.add_argument("--target", type=float, default=0.88)
-    p.add_argument("--seed", type=int, default=42)
     a = p.parse_args()
+    conf = read_conf(a.conf)
+    epochs = a.epochs or int(conf["maxEpochs"])
+    base = float(conf["stepSize"])
+    warmup = int(conf["warmupEpochs"])
+    batch = int(conf["batchSize"])
+    hidden = [int(h) for h in conf["hiddenLayers"].split(",")]
     torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
+    torch.manual_seed(int(conf["seed"]))
     dtype = torch.float32 if a.dtype == "float32" else torch.float64
 
-    x = idx(DATA + "train-images-idx3-ubyte.gz").reshape(60000, 784).astype(np.float64)
-    y = idx(DATA + "train-labels-idx1-ubyte.gz").astype(np.int64)
-    tx = idx(DATA + "t10k-images-idx3-ubyte.gz").reshape(10000, 784).astype(np.float64)
-    ty = idx(DATA + "t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    x, y = images_and_labels(conf["data.train"])
+    tx, ty = images_and_labels(conf["data.test"])
     mean = x.mean(axis=0)
     std = x.std(axis=0)
     std[std == 0] = 1.0
@@ -55,39 +101,36 @@ def main():
     tx = torch.tensor((tx - mean) / std, dtype=dtype)
     y = torch.tensor(y)
     ty = torch.tensor(ty)
+    rows = x.shape[0]
 
-    net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-                              torch.nn.ReLU(), torch.nn.Linear(128, 10)).to(dtype)
+    widths = [x.shape[1]] + hidden + [int(y.max()) + 1]
+    layers = []
+    for i in range(len(widths) - 1):
+        layers.append(torch.nn.Linear(widths[i], widths[i + 1]))
+        if i < len(widths) - 2:
+            layers.append(torch.nn.ReLU())
+    net = torch.nn.Sequential(*layers).to(dtype)
     weights = [m.weight for m in net if isinstance(m, torch.nn.Linear)]
     biases = [m.bias for m in net if isinstance(m, torch.nn.Linear)]
-    opt = torch.optim.Adam([{"params": weights, "weight_decay": 1e-4}, {"params": biases, "weight_decay": 0.0}],
-                           lr=0.008, betas=(0.9, 0.999), eps=1e-8)
-    batch = 2048
-    steps = math.ceil(60000 / batch)
-    total = steps * a.epochs
-
-    def rate(t):  # t: steps taken so far
-        if t < steps:
-            return 0.008 * (t + 1) / steps
-        return 0.008 * 0.5 * (1 + math.cos(math.pi * (t - steps) / (total - steps)))
+    opt = torch.optim.Adam([{"params": weights, "weight_decay": float(conf["regParam"])},
+                            {"params": biases, "weight_decay": 0.0}],
+                           lr=base, betas=(float(conf["adamBeta1"]), float(conf["adamBeta2"])),
+                           eps=float(conf["adamEpsilon"]))
+    steps = max(1, math.floor(rows / batch + 0.5))  # Java's Math.round, as sparkprop counts them
 
     loss_fn = torch.nn.CrossEntropyLoss()
     trained = 0.0
     reached = None
-    t = 0
     history = []
-    for epoch in range(1, a.epochs + 1):
+    for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        order = torch.randperm(60000)
-        for s in range(steps):
-            rows = order[s * batch:(s + 1) * batch]
+        for s, part in enumerate(torch.tensor_split(torch.randperm(rows), steps)):
             for g in opt.param_groups:
-                g["lr"] = rate(t)
+                g["lr"] = step_size(base, epoch, s, steps, epochs, warmup)
             opt.zero_grad()
-            loss = loss_fn(net(x[rows]), y[rows])
+            loss = loss_fn(net(x[part]), y[part])
             loss.backward()
             opt.step()
-            t += 1
         trained += time.perf_counter() - start
         with torch.no_grad():
             accuracy = (net(tx).argmax(dim=1) == ty).double().mean().item()
