@@ -11,10 +11,16 @@ else (another optimizer, activation or schedule, dropout) is refused rather than
 Prints, per epoch, the training seconds (test scoring excluded, as sparkprop's recipe benchmark
 counts them) and the test accuracy, then the seconds at which test accuracy first reached --target.
 
+Threads: --threads sets PyTorch's own (OpenMP) threads, and --blas-threads those of the BLAS
+its matrix products call. Debian's torch calls the system BLAS (OpenBLAS, with
+libopenblas0-pthread), which runs one thread per core whatever torch.set_num_threads says, so
+--threads 1 alone still multiplies on every core. The JSON line reports both counts.
+
 Debian: sudo apt-get install python3-torch dataset-fashion-mnist
-Run:    /usr/bin/python3 src/bench/fashion_pytorch.py --dtype float32 --threads 1
+Run:    /usr/bin/python3 src/bench/fashion_pytorch.py --dtype float32 --threads 1 --blas-threads 1
 """
 import argparse
+import ctypes
 import gzip
 import json
 import math
@@ -74,14 +80,29 @@ def step_size(base, epoch, step, steps, epochs, warmup):
     return alpha
 
 
+def openblas():
+    """The OpenBLAS that numpy and torch loaded (one library, whatever name each linked), or None."""
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")
+        return lib if hasattr(lib, "openblas_get_num_threads") else None
+    except OSError:
+        return None
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--conf", default=os.path.join(ROOT, "conf", "fashion-mnist.properties"))
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="PyTorch's threads")
+    p.add_argument("--blas-threads", type=int, help="OpenBLAS's threads; default: its own (one per core)")
     p.add_argument("--epochs", type=int, help="default: the conf's maxEpochs")
     p.add_argument("--target", type=float, default=0.88)
     a = p.parse_args()
+    blas = openblas()
+    if a.blas_threads:
+        if blas is None:
+            raise SystemExit("--blas-threads: no OpenBLAS is loaded in this process")
+        blas.openblas_set_num_threads(a.blas_threads)
     conf = read_conf(a.conf)
     epochs = a.epochs or int(conf["maxEpochs"])
     base = float(conf["stepSize"])
@@ -138,7 +159,8 @@ def main():
         print(f"epoch {epoch:2d}  {trained:6.1f} s  test accuracy {accuracy:.4f}", flush=True)
         if reached is None and accuracy >= a.target:
             reached = trained
-    print(json.dumps({"dtype": a.dtype, "threads": a.threads, "secondsToTarget": reached, "target": a.target,
+    print(json.dumps({"dtype": a.dtype, "threads": a.threads, "blasThreads": blas and blas.openblas_get_num_threads(),
+                      "secondsToTarget": reached, "target": a.target,
                       "finalAccuracy": history[-1]["testAccuracy"], "trainingSeconds": trained}))
 
 
