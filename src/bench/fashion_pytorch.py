@@ -159,7 +159,8 @@ def main():
         print(f"epoch {epoch:2d}  {trained:6.1f} s  test accuracy {accuracy:.4f}", flush=True)
         if reached is None and accuracy >= a.target:
             reached = trained
-    print(json.dumps({"dtype": a.dtype, "threads": a.threads, "blasThreads": blas and blas.openblas_get_num_threads(),
+    print(json.dumps({"dtype": a.dtype, "threads": a.threads,
+                      "blasThreads": blas and blas.openblas_get_num_threads(),
                       "secondsToTarget": reached, "target": a.target,
                       "finalAccuracy": history[-1]["testAccuracy"], "trainingSeconds": trained}))
 
