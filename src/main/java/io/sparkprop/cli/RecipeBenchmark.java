@@ -28,6 +28,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class RecipeBenchmark {
     private static final String TEST_MARK = "_sparkprop_test";
+    /** The name, on the console and in the JSON, of the runs without overrides (no --compare). */
+    static final String AS_THE_FILE_SAYS = "as the file says";
 
     private final PrintWriter out;
 
@@ -47,8 +49,8 @@ final class RecipeBenchmark {
         for (int r = 1; r <= rounds; r++) {
             for (List<String> sets : variants) {
                 Map<String, Object> one = runOnce(spark, conf, sets, target);
-                runs.computeIfAbsent(String.join(" ", sets), k -> new ArrayList<>()).add(one);
-                String name = sets.isEmpty() ? "as the file says" : String.join(" ", sets);
+                String name = sets.isEmpty() ? AS_THE_FILE_SAYS : String.join(" ", sets);
+                runs.computeIfAbsent(name, k -> new ArrayList<>()).add(one);
                 String toTarget = one.get("secondsToTarget") == null ? "(never)"
                         : String.format(Locale.ROOT, "%.1f", (Double) one.get("secondsToTarget"));
                 out.printf(Locale.ROOT, "round %d, %s: %.1f%% test accuracy after %s s of training; %.4f at the"

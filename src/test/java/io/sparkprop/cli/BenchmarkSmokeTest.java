@@ -53,6 +53,13 @@ class BenchmarkSmokeTest {
             assertTrue(toTarget > 0 && toTarget <= run.get("trainingSeconds").asDouble(), variant + ": " + run);
         }
 
+        CliRunner.Result plain = CliRunner.run("benchmark", "--recipe", conf.toString(), "--rounds", "1",
+                "--target", "0.5", "--output", json.toString());
+        assertEquals(0, plain.code(), plain.err());
+        JsonNode asIs = new ObjectMapper().readTree(json.toFile()).get("runs").get(RecipeBenchmark.AS_THE_FILE_SAYS);
+        assertEquals(3, asIs.get(0).get("epochs").asInt(), plain.out());
+        assertTrue(plain.out().contains("round 1, " + RecipeBenchmark.AS_THE_FILE_SAYS + ": "), plain.out());
+
         CliRunner.Result bad = CliRunner.run("benchmark", "--recipe", conf.toString(), "--compare", "precision");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("--compare must be KEY=V1,V2,..., got 'precision'"), bad.err());
