@@ -33,13 +33,14 @@ public class BackpropTiming {
                 Loss.CROSS_ENTROPY);
         double[] w = WeightInit.initialWeights(t, 42);
         Random random = new Random(1);
-        double[] x = new double[784 * rows];
+        double[] x = new double[t.inputWidth() * rows];
         for (int i = 0; i < x.length; i++) {
             x[i] = random.nextGaussian();
         }
-        double[] y = new double[10 * rows];
+        int classes = t.outputWidth();
+        double[] y = new double[classes * rows];
         for (int c = 0; c < rows; c++) {
-            y[c * 10 + random.nextInt(10)] = 1;
+            y[c * classes + random.nextInt(classes)] = 1;
         }
         float[] xf = FloatBackprop.toFloat(x);
         float[] wf = FloatBackprop.toFloat(w);
