@@ -16,8 +16,8 @@ import java.util.Random;
  * The arithmetic of one training step on one thread, without Spark: forward and backward of a
  * batch through the Fashion-MNIST network (784-256-128-10, ReLU, softmax + cross-entropy), in
  * chunks of the trainer's 1024-row blocks, float32 and float64. It is the work that PyTorch does
- * per step on one core, so the two can be set side by side (README, "float32, transform and time
- * to accuracy"); what a training step costs beyond it is Spark's.
+ * per step on one core, so the two can be set side by side (docs/SPEED.md, "float32, transform
+ * and time to accuracy"); what a training step costs beyond it is Spark's.
  *
  * Run from the repository, after a build (one BLAS thread, as Spark's tasks use):
  *   OPENBLAS_NUM_THREADS=1 java --add-modules jdk.incubator.vector \
