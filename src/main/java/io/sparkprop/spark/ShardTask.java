@@ -3,6 +3,7 @@ package io.sparkprop.spark;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.train.Shard;
 import io.sparkprop.train.ShardWorkspace;
+import io.sparkprop.train.Step;
 import java.io.Serializable;
 import java.util.function.UnaryOperator;
 
@@ -14,6 +15,16 @@ import java.util.function.UnaryOperator;
 public interface ShardTask extends Serializable {
 
     void run(double[] weights, int partition, Shard shard, ShardWorkspace ws, GradientSum into);
+
+    /** A training step's work: the sums of dW, db and the loss over the rows of {@code step}. */
+    static ShardTask gradient(Step step) {
+        return (w, partition, shard, ws, sum) -> shard.accumulate(w, step, partition, ws, sum);
+    }
+
+    /** Loss, count and correct count over all of the partition's rows, with no gradient. */
+    static ShardTask evaluate() {
+        return (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum);
+    }
 
     /**
      * Wraps every task a {@link SparkGradientSource} sends (to measure it, trace it, or replace

@@ -69,12 +69,12 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public GradientSum gradient(double[] weights, Step step) {
-        return aggregate(weights, (w, partition, shard, ws, sum) -> shard.accumulate(w, step, partition, ws, sum));
+        return aggregate(weights, ShardTask.gradient(step));
     }
 
     @Override
     public GradientSum evaluate(double[] weights) {
-        return aggregate(weights, (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum));
+        return aggregate(weights, ShardTask.evaluate());
     }
 
     /**
@@ -142,11 +142,7 @@ public final class SparkGradientSource implements GradientSource {
                         ClassTag$.MODULE$.apply(GradientSum.class));
                 // Indexed by partition: the same order every run. The first part is the driver's
                 // own copy, so the others are added into it rather than into a fresh clone of it.
-                GradientSum total = parts[0];
-                for (int p = 1; p < parts.length; p++) {
-                    total.merge(parts[p]);
-                }
-                return total;
+                return mergeAsTree(parts);
             }
             JavaPairRDD<Integer, GradientSum> partials = sums.toJavaRDD().mapPartitionsWithIndex(
                     (partition, sum) -> List.of(new Tuple2<>(partition, sum.next())).iterator(), true)
@@ -187,6 +183,35 @@ public final class SparkGradientSource implements GradientSource {
             level = groups;
         }
         return mergeInOrder(partials.collect(), parameterCount);
+    }
+
+    /**
+     * The partial sums of partitions 0..P-1, added as {@link #treeMerge} adds them (groups of
+     * {@link #FAN_IN} at each level, in partition order), and as the depth-one path of
+     * {@link #aggregateOnce} does (into the first part): bitwise the total of a job a step.
+     */
+    static GradientSum mergeAsTree(GradientSum[] parts) {
+        if (aggregationDepth(parts.length) == 1) {
+            GradientSum total = parts[0];
+            for (int p = 1; p < parts.length; p++) {
+                total.merge(parts[p]);
+            }
+            return total;
+        }
+        int parameterCount = parts[0].parameterCount();
+        List<Tuple2<Integer, GradientSum>> level = new ArrayList<>();
+        for (int p = 0; p < parts.length; p++) {
+            level.add(new Tuple2<>(p, parts[p]));
+        }
+        for (int depth = aggregationDepth(parts.length); depth > 1; depth--) {
+            List<Tuple2<Integer, GradientSum>> next = new ArrayList<>();
+            for (int from = 0; from < level.size(); from += FAN_IN) {
+                next.add(new Tuple2<>(next.size(),
+                        mergeInOrder(level.subList(from, Math.min(level.size(), from + FAN_IN)), parameterCount)));
+            }
+            level = next;
+        }
+        return mergeInOrder(level, parameterCount);
     }
 
     private static GradientSum mergeInOrder(Iterable<Tuple2<Integer, GradientSum>> parts, int parameterCount) {

@@ -74,7 +74,12 @@ final class StepRDD extends RDD<GradientSum> {
     /** Where the partition's cached blocks are, as Spark's scheduler knows them (a list: a Seq in both Scalas). */
     @Override
     public scala.collection.immutable.List<String> getPreferredLocations(Partition split) {
-        scala.collection.Seq<TaskLocation> cached = context().getPreferredLocs(blocks, split.index());
+        return cachedLocations(blocks, split.index());
+    }
+
+    /** Where partition {@code index} of the cached {@code blocks} is, as the scheduler knows it (driver only). */
+    static scala.collection.immutable.List<String> cachedLocations(RDD<Block> blocks, int index) {
+        scala.collection.Seq<TaskLocation> cached = blocks.context().getPreferredLocs(blocks, index);
         List<String> hosts = new ArrayList<>();
         SparkApiBridge.asJava(cached.iterator()).forEachRemaining(location -> hosts.add(location.toString()));
         return SparkApiBridge.asScalaList(hosts);
@@ -83,18 +88,23 @@ final class StepRDD extends RDD<GradientSum> {
     @Override
     public scala.collection.Iterator<GradientSum> compute(Partition split, TaskContext context) {
         ShardPartition shard = (ShardPartition) split;
-        Option<BlockResult> cached = SparkEnv.get().blockManager().get(new RDDBlockId(blocksId, shard.index()),
+        GradientSum sum = new GradientSum(topology.parameterCount());
+        ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
+        task.run(shard.weights.values(), shard.index(), cachedShard(blocksId, shard.index()), ws, sum);
+        return scala.collection.Iterator$.MODULE$.single(sum);
+    }
+
+    /** Partition {@code index} of the cached blocks of RDD {@code blocksId}, read by block id (executor side). */
+    static Shard cachedShard(int blocksId, int index) {
+        Option<BlockResult> cached = SparkEnv.get().blockManager().get(new RDDBlockId(blocksId, index),
                 ClassTag$.MODULE$.apply(Block.class));
         if (cached.isEmpty()) {
-            throw new CachedBlocksLost(blocksId, shard.index());
+            throw new CachedBlocksLost(blocksId, index);
         }
         List<Block> rows = new ArrayList<>();
         Iterator<Object> it = SparkApiBridge.asJava(cached.get().data());
         it.forEachRemaining(block -> rows.add((Block) block));
-        GradientSum sum = new GradientSum(topology.parameterCount());
-        ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
-        task.run(shard.weights.values(), shard.index(), new Shard(rows), ws, sum);
-        return scala.collection.Iterator$.MODULE$.single(sum);
+        return new Shard(rows);
     }
 
     /** The weights as a step's tasks reach them: inside each task, or by a broadcast's handle. */
