@@ -113,6 +113,11 @@ public interface FeedForwardParams extends Params {
             + " memory, sgemm instead of dgemm; gradient sums, weights and optimizer state stay float64); the fitted"
             + " model's transform computes in it too",
             Precision.FLOAT64.paramName(), Precision.FLOAT32.paramName());
+    ParamSpec<Param<String>> STEP_MODE = ParamSpec.choice("stepMode", "how steps run on the executors: resident"
+            + " (one task per partition stays for the whole training and is sent each step's weights over a"
+            + " connection to the driver; it needs a task slot per partition and executors that can reach the"
+            + " driver, and falls back to job otherwise) or job (one Spark job per step); both give the same sums"
+            + " bit for bit", "resident", "job");
     ParamSpec<Param<Vector>> INITIAL_WEIGHTS = ParamSpec.optionalVector("initialWeights",
             "starting weights in the flat layout (per layer: W column-major, then b); unset = from the seed");
 
@@ -121,7 +126,7 @@ public interface FeedForwardParams extends Params {
             SEED, STANDARDIZE, MOMENTUM, NESTEROV, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, REG_PARAM, SCHEDULE,
             DECAY_RATE, DECAY_EPOCHS, WARMUP_EPOCHS, VALIDATION_FRACTION, VALIDATION_INDICATOR_COL,
             ID_COL, WEIGHT_COL, CLASS_WEIGHTS, EARLY_STOPPING_PATIENCE, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, DROPOUT,
-            PRECISION, INITIAL_WEIGHTS);
+            PRECISION, STEP_MODE, INITIAL_WEIGHTS);
 
     /** The Param objects of this instance (an implementation detail; use the accessors below). */
     FeedForwardParamSet paramSet();
@@ -376,6 +381,14 @@ public interface FeedForwardParams extends Params {
         return getOrDefault(precision());
     }
 
+    default Param<String> stepMode() {
+        return paramSet().get(STEP_MODE);
+    }
+
+    default String getStepMode() {
+        return getOrDefault(stepMode());
+    }
+
     default Param<Vector> initialWeights() {
         return paramSet().get(INITIAL_WEIGHTS);
     }
@@ -532,6 +545,10 @@ public interface FeedForwardParams extends Params {
 
         default T setPrecision(String value) {
             return with(precision(), value);
+        }
+
+        default T setStepMode(String value) {
+            return with(stepMode(), value);
         }
 
         default T setInitialWeights(Vector value) {

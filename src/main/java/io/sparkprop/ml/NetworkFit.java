@@ -144,7 +144,8 @@ final class NetworkFit {
         }
         SparkTrainer trainer = new SparkTrainer(topology, targets, standardizer, p.trainingConfig())
                 .columns(featuresCol, labelCol).idCol(idCol).weightCol(rowWeight)
-                .precision(Precision.fromParam(p.getPrecision()));
+                .precision(Precision.fromParam(p.getPrecision()))
+                .residentSteps("resident".equals(p.getStepMode()));
         if (p.getCheckpointDir() != null) {
             trainer.checkpoints(new CheckpointStore(new HadoopFileStore(p.getCheckpointDir(),
                     data.sparkSession().sparkContext().hadoopConfiguration()), 3),

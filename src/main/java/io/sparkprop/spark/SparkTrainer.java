@@ -5,6 +5,7 @@ import io.sparkprop.data.TargetEncoder;
 import io.sparkprop.nn.Precision;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.train.CheckpointStore;
+import io.sparkprop.train.GradientSource;
 import io.sparkprop.train.Step;
 import io.sparkprop.train.Trainer;
 import io.sparkprop.train.TrainingConfig;
@@ -17,8 +18,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Trains a network on a DataFrame with the same loop as the local reference: rows are checked
- * and cached as blocks once, each step is one Spark job named after it ("sparkprop epoch 3/20
- * step 12/59"), and everything cached is released when training ends, also when it fails.
+ * and cached as blocks once, each step runs on tasks that stay for the whole training (or is one
+ * Spark job named after it, "sparkprop epoch 3/20 step 12/59"), and everything cached is released
+ * when training ends, also when it fails.
  */
 public final class SparkTrainer {
     /** Rows per cached block. */
@@ -40,6 +42,7 @@ public final class SparkTrainer {
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
     private boolean resume;
+    private boolean residentSteps = true;
 
     /** {@code standardizer} may be null. */
     public SparkTrainer(Topology topology, TargetEncoder targets, Standardizer standardizer, TrainingConfig config) {
@@ -86,6 +89,15 @@ public final class SparkTrainer {
         return this;
     }
 
+    /**
+     * Whether steps run on tasks that outlive a step ({@link ResidentGradientSource}; the default)
+     * or as a Spark job each ({@link SparkGradientSource}). Both give bitwise the same sums.
+     */
+    public SparkTrainer residentSteps(boolean resident) {
+        this.residentSteps = resident;
+        return this;
+    }
+
     /** Checkpoints every {@code interval} epochs into {@code store}; with {@code resume}, continues from the newest. */
     public SparkTrainer checkpoints(CheckpointStore store, int interval, boolean resumeFromNewest) {
         this.checkpoints = store;
@@ -102,6 +114,7 @@ public final class SparkTrainer {
         SparkContext sc = train.sparkSession().sparkContext();
         TrainingBlocks trainBlocks = null;
         TrainingBlocks validationBlocks = null;
+        GradientSource source = null;
         try {
             sc.setJobDescription("sparkprop: caching training rows");
             trainBlocks = TrainingBlocks.prepare(train, featuresCol, labelCol, idCol, weightCol, topology.inputWidth(),
@@ -111,15 +124,25 @@ public final class SparkTrainer {
                 validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null, weightCol,
                         topology.inputWidth(), targets, standardizer, blockRows, precision, "validation data");
             }
-            SparkGradientSource source = new SparkGradientSource(trainBlocks, topology, maxColumns);
-            SparkGradientSource check = validationBlocks == null ? null
+            GradientSource check = validationBlocks == null ? null
                     : new SparkGradientSource(validationBlocks, topology, maxColumns);
+            if (residentSteps) {
+                ResidentGradientSource resident = new ResidentGradientSource(trainBlocks, topology, maxColumns);
+                // Validation runs as Spark jobs, which need the slots the step tasks hold.
+                check = check == null ? null : resident.pausedFor(check);
+                source = resident;
+            } else {
+                source = new SparkGradientSource(trainBlocks, topology, maxColumns);
+            }
             Trainer trainer = new Trainer(topology, config, ValidationMetric.of(topology, targets));
             if (checkpoints != null) {
                 trainer.checkpoints(checkpoints, checkpointInterval, resume);
             }
             return trainer.train(source, check, initialWeights, new JobNames(sc).andThen(listener));
         } finally {
+            if (source != null) {
+                source.close(); // the step tasks end before their blocks go
+            }
             if (trainBlocks != null) {
                 trainBlocks.close();
             }

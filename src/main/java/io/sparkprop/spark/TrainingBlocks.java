@@ -224,7 +224,14 @@ public final class TrainingBlocks implements AutoCloseable {
      * would have failed the first pass.
      */
     void recache() {
-        blocks.foreachPartition(TOUCH);
+        org.apache.spark.SparkContext sc = blocks.context();
+        String step = sc.getLocalProperty("spark.job.description");
+        sc.setJobDescription("sparkprop: caching lost rows again");
+        try {
+            blocks.foreachPartition(TOUCH);
+        } finally {
+            sc.setJobDescription(step);
+        }
     }
 
     private static final Touch TOUCH = new Touch();

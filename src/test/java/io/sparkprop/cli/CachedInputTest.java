@@ -76,7 +76,9 @@ class CachedInputTest {
         @Override
         public void onJobStart(SparkListenerJobStart job) {
             String d = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
-            if (atFirstStep == null && d != null && d.startsWith("sparkprop epoch 1/") && d.contains(" step 1/")) {
+            // the first step's job, or the job of the step tasks that start with it
+            if (atFirstStep == null && d != null && (d.startsWith("sparkprop epoch 1/")
+                    || d.startsWith("sparkprop step tasks (from epoch 1/")) && d.contains(" step 1/")) {
                 List<String> names = new ArrayList<>();
                 cached.forEach((id, n) -> {
                     if (!released.contains(id)) {

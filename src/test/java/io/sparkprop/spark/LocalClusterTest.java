@@ -72,8 +72,13 @@ class LocalClusterTest {
         }
     }
 
-    @Test
-    void aKilledExecutorCostsTimeNotCorrectness() throws Exception {
+    /**
+     * With four partitions on two slots the steps run as a job each; with two partitions, on step
+     * tasks that outlive a step, whose lost task ends them all and whose step is then repeated.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} partitions")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 2})
+    void aKilledExecutorCostsTimeNotCorrectness(int partitions) throws Exception {
         Topology net = new Topology(new int[] {6, 12, 3}, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double[][] x = features(600, 6, 5);
         double[] y = labels(x, 3);
@@ -81,10 +86,20 @@ class LocalClusterTest {
                 .withStepSize(0.01).withMaxEpochs(12).withSeed(8);
         SparkSession cluster = startCluster();
         try {
+            int[] sizes = new int[partitions];
+            java.util.Arrays.fill(sizes, 600 / partitions);
             var trainer = new SparkTrainer(net, TargetEncoder.classes(3, Loss.CROSS_ENTROPY), null, config)
                     .blockRows(32, 16);
-            double[] undisturbed = trainer.train(frame(cluster, x, y, 150, 150, 150, 150), null,
+            double[] undisturbed = trainer.residentSteps(false).train(frame(cluster, x, y, sizes), null,
                     WeightInit.initialWeights(net, 8), TrainingListener.NONE).weights();
+            trainer.residentSteps(true);
+            java.util.List<String> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+            cluster.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                @Override
+                public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                    jobs.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+                }
+            });
 
             String app = cluster.sparkContext().applicationId();
             java.util.List<Long> killed = new java.util.ArrayList<>();
@@ -103,8 +118,18 @@ class LocalClusterTest {
                     }
                 }
             };
-            double[] disturbed = trainer.train(frame(cluster, x, y, 150, 150, 150, 150), null,
+            double[] disturbed = trainer.train(frame(cluster, x, y, sizes), null,
                     WeightInit.initialWeights(net, 8), killer).weights();
+            cluster.sparkContext().listenerBus().waitUntilEmpty();
+            long stepJobs = jobs.stream().filter(d -> d.startsWith("sparkprop epoch")).count();
+            long launches = jobs.stream().filter(d -> d.startsWith("sparkprop step tasks")).count();
+            if (partitions == 2) {
+                assertEquals(0, stepJobs, "every step ran on the step tasks: " + jobs);
+                assertTrue(launches >= 2, "launched once, and again after the lost executor: " + jobs);
+            } else {
+                assertEquals(0, launches, "more partitions than slots: a job a step");
+                assertTrue(stepJobs >= 12 * 6, jobs.size() + " jobs");
+            }
             assertEquals(1, killed.size(), "one executor JVM was killed mid-training");
             assertTrue(ProcessHandle.of(killed.get(0)).map(p -> !p.isAlive()).orElse(true));
             org.junit.jupiter.api.Assertions.assertArrayEquals(undisturbed, disturbed, 0.0);

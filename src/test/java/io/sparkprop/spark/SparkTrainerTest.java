@@ -208,7 +208,7 @@ class SparkTrainerTest {
     }
 
     @Test
-    void eachStepIsAJobNamedAfterIt() throws Exception {
+    void withStepModeJobEachStepIsAJobNamedAfterIt() throws Exception {
         List<String> names = new CopyOnWriteArrayList<>();
         SparkListener listener = new SparkListener() {
             @Override
@@ -221,7 +221,7 @@ class SparkTrainerTest {
         };
         spark.sparkContext().addSparkListener(listener);
         try {
-            new SparkTrainer(NET, TARGETS, null, FULL_BATCH.withMaxEpochs(2).withBatchSize(70))
+            new SparkTrainer(NET, TARGETS, null, FULL_BATCH.withMaxEpochs(2).withBatchSize(70)).residentSteps(false)
                     .train(frame(spark, x, y, 100, 103), null, WeightInit.initialWeights(NET, 9), TrainingListener.NONE);
             spark.sparkContext().listenerBus().waitUntilEmpty();
         } finally {

@@ -1,0 +1,205 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Precision;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.train.GradientSource;
+import io.sparkprop.train.Step;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gradient sums from step tasks that outlive a step ({@link ResidentTasks}): the same work as
+ * {@link SparkGradientSource}, the same sums bit for bit, without a Spark job per step. A job
+ * costs tens of milliseconds on executor JVMs whatever it computes, which at 30 steps an epoch
+ * is most of a small network's epoch; a step here costs a send and a receive per task.
+ *
+ * <p>The tasks hold every task slot they need while they run, so they stop whenever other Spark
+ * work has to run and start again at the next step: before validation ({@link #pausedFor}), and
+ * when any other job starts on the context meanwhile (from this thread between steps, such as a
+ * listener's; or from another thread, which then waits until the current step is done). When they cannot run
+ * here at all (more partitions than task slots, executors that cannot reach the driver) the steps
+ * go to a job each, with a warning that says why. A lost task (a lost executor) ends them all:
+ * the step is repeated on tasks launched anew, after the blocks that went with it are cached
+ * again, and gives the same sums.
+ */
+public final class ResidentGradientSource implements GradientSource {
+    private static final Logger LOG = LoggerFactory.getLogger(ResidentGradientSource.class);
+    /** How long the tasks may take to start and connect before the steps go to a job each. */
+    static final long LAUNCH_TIMEOUT_MILLIS = 60_000;
+    /** Tries of a step whose tasks were lost (a launch, a loss, caching again, a launch). */
+    private static final int MAX_STEP_ATTEMPTS = 4;
+
+    private final TrainingBlocks data;
+    private final Topology topology;
+    private final int maxColumns;
+    private final ShardTask.Decorator decorator;
+    private final SparkGradientSource jobPerStep;
+    private final java.util.concurrent.locks.ReentrantLock stepping = new java.util.concurrent.locks.ReentrantLock(true);
+    private volatile ResidentTasks tasks;
+    private volatile String fallbackReason;
+    private final OtherJobs otherJobs = new OtherJobs();
+
+    public ResidentGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
+        this(data, topology, maxColumns, ShardTask.Decorator.NONE);
+    }
+
+    /** With every task this source sends wrapped by {@code decorator}, in either way of running steps. */
+    public ResidentGradientSource(TrainingBlocks data, Topology topology, int maxColumns,
+                                  ShardTask.Decorator decorator) {
+        this.data = data;
+        this.topology = topology;
+        this.maxColumns = maxColumns;
+        this.decorator = decorator;
+        this.jobPerStep = new SparkGradientSource(data, topology, maxColumns, decorator);
+    }
+
+    @Override
+    public long rowCount() {
+        return data.rowCount();
+    }
+
+    @Override
+    public GradientSum gradient(double[] weights, Step step) {
+        ShardTask task = ShardTask.gradient(step);
+        return fallbackReason != null ? jobPerStep.gradient(weights, step) : run(weights, task, step);
+    }
+
+    @Override
+    public GradientSum evaluate(double[] weights) {
+        return fallbackReason != null ? jobPerStep.evaluate(weights) : run(weights, ShardTask.evaluate(), null);
+    }
+
+    /** Why steps go to a job each, or null while they go to the step tasks. */
+    public String fallbackReason() {
+        return fallbackReason;
+    }
+
+    private GradientSum run(double[] weights, ShardTask task, Step step) {
+        stepping.lock();
+        try {
+            return runLocked(weights, task, step);
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    private GradientSum runLocked(double[] weights, ShardTask task, Step step) {
+        boolean asFloats = data.precision() == Precision.FLOAT32;
+        ResidentRDD.StepOrder order = new ResidentRDD.StepOrder(decorator.apply(task),
+                new WeightsMessage(weights, asFloats));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (tasks == null) {
+                    long launched = System.currentTimeMillis();
+                    // a launch after a loss waits for the lost executor's slots to come back
+                    tasks = ResidentTasks.launch(data, topology, maxColumns, LAUNCH_TIMEOUT_MILLIS, attempt > 1);
+                    otherJobs.listen(data.rdd().context(), launched);
+                }
+                return tasks.step(order);
+            } catch (ResidentTasks.Lost e) {
+                pause();
+                if (attempt == MAX_STEP_ATTEMPTS) {
+                    throw e;
+                }
+                if (TrainingBlocks.findCause(e, StepRDD.CachedBlocksLost.class) != null) {
+                    data.recache();
+                }
+                LOG.warn("sparkprop: {}; repeating the step on step tasks launched again", e.getMessage());
+            } catch (ResidentTasks.CannotLaunch e) {
+                fallbackReason = e.getMessage();
+                LOG.warn("sparkprop: steps run as a Spark job each: {}", fallbackReason);
+                return step == null ? jobPerStep.evaluate(weights) : jobPerStep.gradient(weights, step);
+            }
+        }
+    }
+
+    /** Stops the step tasks, freeing their slots; the next step starts them again. */
+    public void pause() {
+        stepping.lock();
+        try {
+            otherJobs.stopListening();
+            if (tasks != null) {
+                ResidentTasks running = tasks;
+                tasks = null;
+                running.close();
+            }
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    /**
+     * Pauses the step tasks when another job starts while they run, so that it gets their slots:
+     * at once if no step is running (the job may come from the training thread itself, which waits
+     * for it), else as soon as the step is done (the lock), on a thread of its own: Spark's
+     * listener bus must not wait.
+     */
+    private final class OtherJobs extends org.apache.spark.scheduler.SparkListener {
+        private org.apache.spark.SparkContext listeningTo;
+        private volatile long since;
+
+        /** Listens for jobs that start from {@code sinceMillis} on (earlier ones may still be reported). */
+        void listen(org.apache.spark.SparkContext sc, long sinceMillis) {
+            since = sinceMillis;
+            if (listeningTo == null) {
+                sc.addSparkListener(this);
+                listeningTo = sc;
+            }
+        }
+
+        void stopListening() {
+            if (listeningTo != null) {
+                listeningTo.removeSparkListener(this);
+                listeningTo = null;
+            }
+        }
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+            String description = start.properties() == null ? null
+                    : start.properties().getProperty("spark.job.description");
+            if (tasks != null && start.time() >= since && (description == null || !description.startsWith(ResidentTasks.JOB_DESCRIPTION))) {
+                Thread pausing = new Thread(ResidentGradientSource.this::pause, "sparkprop: pausing step tasks");
+                pausing.setDaemon(true);
+                pausing.start();
+            }
+        }
+    }
+
+    /** {@code other}, with this source's step tasks paused before each of its calls (it runs Spark jobs). */
+    public GradientSource pausedFor(GradientSource other) {
+        return new GradientSource() {
+            @Override
+            public long rowCount() {
+                return other.rowCount();
+            }
+
+            @Override
+            public GradientSum gradient(double[] weights, Step step) {
+                pause();
+                return other.gradient(weights, step);
+            }
+
+            @Override
+            public GradientSum evaluate(double[] weights) {
+                pause();
+                return other.evaluate(weights);
+            }
+
+            @Override
+            public void close() {
+                other.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        try {
+            pause();
+        } finally {
+            jobPerStep.close();
+        }
+    }
+}

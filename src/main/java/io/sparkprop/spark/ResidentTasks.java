@@ -1,0 +1,298 @@
+package io.sparkprop.spark;
+
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Topology;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.serializer.SerializerInstance;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * One Spark job whose tasks outlive a step: a task per partition of the cached blocks
+ * ({@link ResidentRDD}), each connected to the driver by a socket, served one step after another.
+ * A step writes the same order (task and weights) to every connection and reads the partial sums
+ * back in partition order. No job, stage or task is scheduled per step; Spark still places the
+ * tasks (where the blocks are), restarts nothing by itself (a lost task ends the whole job, see
+ * {@link ResidentGradientSource}) and shows the job in its UI while it runs.
+ *
+ * <p>The driver listens on {@code spark.driver.bindAddress} (else {@code spark.driver.host}) on a
+ * port of the system's choosing, and only while the tasks connect; a connection counts only once
+ * it has sent the launch's secret, which travels inside the tasks as Spark sends them.
+ */
+final class ResidentTasks implements AutoCloseable {
+    private static final ClassTag<GradientSum> SUM = ClassTag$.MODULE$.apply(GradientSum.class);
+    private static final ClassTag<ResidentRDD.StepOrder> ORDER = ClassTag$.MODULE$.apply(ResidentRDD.StepOrder.class);
+    private static final int SECRET_BYTES = 32;
+    /** How the step tasks' job starts its description in Spark's UI. */
+    static final String JOB_DESCRIPTION = "sparkprop step tasks";
+
+    private final Connection[] connections;
+    private final JavaFutureAction<List<Long>> job;
+    private final SerializerInstance serializer;
+
+    private ResidentTasks(Connection[] connections, JavaFutureAction<List<Long>> job) {
+        this.connections = connections;
+        this.job = job;
+        this.serializer = SparkEnv.get().closureSerializer().newInstance();
+    }
+
+    /** Why the step tasks cannot run here at all; steps go back to a job each. */
+    static final class CannotLaunch extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CannotLaunch(String why, Throwable cause) {
+            super(why, cause);
+        }
+    }
+
+    /** The step tasks, or a connection to one, were lost; a launch anew may succeed. */
+    static final class Lost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Lost(String what, Throwable cause) {
+            super(what, cause);
+        }
+    }
+
+    /** Free task slots for the default resource profile, as the scheduler counts them now. */
+    static int taskSlots(SparkContext sc) {
+        return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+    }
+
+    /**
+     * Starts a task on every partition of {@code data} and waits until each has connected. A job
+     * that fails before then with its blocks gone is {@link Lost} (cache them again, launch again);
+     * one that fails otherwise, or does not connect within {@code timeoutMillis}, cannot run here;
+     * so can too few task slots, at once or, with {@code waitForSlots}, after that long.
+     */
+    static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
+                                boolean waitForSlots) throws CannotLaunch {
+        SparkContext sc = data.rdd().context();
+        int partitions = data.partitionCount();
+        long slotDeadline = System.nanoTime() + (waitForSlots ? TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0);
+        for (int slots = taskSlots(sc); partitions > slots; slots = taskSlots(sc)) {
+            // after a lost executor, its replacement may still be on its way
+            if (System.nanoTime() >= slotDeadline) {
+                throw new CannotLaunch(partitions + " partitions, " + slots
+                        + " task slots: step tasks need one slot each", null);
+            }
+            sleep(Frames.POLL_MILLIS);
+        }
+        String host = sc.getConf().get("spark.driver.host");
+        String bind = sc.getConf().get("spark.driver.bindAddress", host);
+        byte[] secret = new byte[SECRET_BYTES];
+        new SecureRandom().nextBytes(secret);
+        Connection[] connections = new Connection[partitions];
+        JavaFutureAction<List<Long>> job = null;
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(bind, 0), partitions);
+            server.setSoTimeout(Frames.POLL_MILLIS);
+            ResidentRDD tasks = new ResidentRDD(data.rdd().rdd(), topology, maxColumns, host, server.getLocalPort(),
+                    secret);
+            job = submit(sc, tasks);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            int connected = 0;
+            while (connected < partitions) {
+                if (job.isDone()) {
+                    Throwable why = failure(job);
+                    if (TrainingBlocks.findCause(why, StepRDD.CachedBlocksLost.class) != null) {
+                        throw new Lost("a step task found its cached blocks gone", why);
+                    }
+                    throw new CannotLaunch("the step tasks ended before all connected: " + why, why);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CannotLaunch(connected + " of " + partitions + " step tasks connected to " + host
+                            + " within " + timeoutMillis + " ms", null);
+                }
+                Socket socket;
+                try {
+                    socket = server.accept();
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                int index = greeting(socket, secret, partitions, deadline);
+                if (index < 0 || connections[index] != null) {
+                    socket.close(); // not one of ours, or a second attempt of a task already connected
+                    continue;
+                }
+                connections[index] = new Connection(socket);
+                connected++;
+            }
+            return new ResidentTasks(connections, job);
+        } catch (IOException e) {
+            abandon(connections, job);
+            throw new CannotLaunch("the driver could not listen for step tasks on " + bind + ": " + e, e);
+        } catch (CannotLaunch | RuntimeException e) {
+            abandon(connections, job);
+            throw e;
+        }
+    }
+
+    private static void sleep(long millis) throws CannotLaunch {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CannotLaunch("interrupted while waiting for task slots", e);
+        }
+    }
+
+    private static JavaFutureAction<List<Long>> submit(SparkContext sc, ResidentRDD tasks) {
+        // The job is submitted from this thread and takes its description; the step's own goes back after.
+        String description = sc.getLocalProperty("spark.job.description");
+        String from = description != null && description.startsWith("sparkprop epoch ")
+                ? "from " + description.substring("sparkprop ".length()) + " on, " : "";
+        sc.setJobDescription(JOB_DESCRIPTION + " (" + from + "one per partition, serving steps until training ends"
+                + " or pauses)");
+        try {
+            return tasks.toJavaRDD().collectAsync();
+        } finally {
+            sc.setJobDescription(description);
+        }
+    }
+
+    /** The partition a new connection says it serves, or -1 when it does not know the secret. */
+    private static int greeting(Socket socket, byte[] secret, int partitions, long deadline) throws IOException {
+        socket.setSoTimeout(Frames.POLL_MILLIS);
+        byte[] hello = new byte[SECRET_BYTES + Integer.BYTES];
+        try {
+            Frames.readFully(socket.getInputStream(), hello, () -> {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no greeting before the deadline");
+                }
+            });
+        } catch (IOException e) {
+            return -1;
+        }
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(hello));
+        byte[] theirs = new byte[SECRET_BYTES];
+        in.readFully(theirs);
+        int index = in.readInt();
+        return MessageDigest.isEqual(secret, theirs) && index >= 0 && index < partitions ? index : -1;
+    }
+
+    /**
+     * The partial sums of every partition for {@code order}, added in the order a job a step adds
+     * them ({@link SparkGradientSource#mergeAsTree}), so both give bitwise the same total.
+     */
+    GradientSum step(ResidentRDD.StepOrder order) {
+        ByteBuffer message = serializer.serialize(order, ORDER);
+        for (int p = 0; p < connections.length; p++) {
+            try {
+                Frames.write(connections[p].out, message.duplicate());
+            } catch (IOException e) {
+                throw new Lost("sending a step to the task of partition " + p + " failed", e);
+            }
+        }
+        GradientSum[] parts = new GradientSum[connections.length];
+        Frames.Peer tasks = () -> {
+            if (job.isDone()) {
+                throw new IOException("the step tasks' job ended: " + failure(job));
+            }
+        };
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (int p = 0; p < connections.length; p++) {
+            try {
+                ByteBuffer sum = Frames.read(connections[p].in, tasks);
+                if (sum == null) {
+                    throw new IOException("the task said stop");
+                }
+                parts[p] = serializer.deserialize(sum, loader, SUM);
+            } catch (IOException e) {
+                throw new Lost("the task of partition " + p + " did not return its sums", e);
+            }
+        }
+        return SparkGradientSource.mergeAsTree(parts);
+    }
+
+    /** Tells every task to stop and waits until the job has ended, so that its task slots are free again. */
+    @Override
+    public void close() {
+        for (Connection c : connections) {
+            try {
+                Frames.writeStop(c.out);
+            } catch (IOException e) {
+                // that task is gone already; the job's end below says how
+            }
+        }
+        try {
+            job.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // a task that had failed already, or one that does not answer: cancel what is left
+        } finally {
+            abandon(connections, job);
+        }
+    }
+
+    private static final long STOP_WAIT_SECONDS = 30;
+
+    /** Closes every connection and cancels the job, then waits for its end (its slots come free then). */
+    private static void abandon(Connection[] connections, JavaFutureAction<List<Long>> job) {
+        for (Connection c : connections) {
+            if (c != null) {
+                c.closeQuietly();
+            }
+        }
+        if (job != null && !job.isDone()) {
+            job.cancel(true);
+            try {
+                job.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // cancelled, as asked
+            }
+        }
+    }
+
+    private static Throwable failure(JavaFutureAction<?> job) {
+        try {
+            job.get();
+            return new IllegalStateException("the job finished");
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private static final class Connection {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(Frames.POLL_MILLIS);
+            this.in = socket.getInputStream();
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        }
+
+        void closeQuietly() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing is all that was asked
+            }
+        }
+    }
+}

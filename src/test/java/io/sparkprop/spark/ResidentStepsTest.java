@@ -1,0 +1,216 @@
+package io.sparkprop.spark;
+
+import static io.sparkprop.spark.SparkTestSupport.features;
+import static io.sparkprop.spark.SparkTestSupport.frame;
+import static io.sparkprop.spark.SparkTestSupport.labels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.data.TargetEncoder;
+import io.sparkprop.nn.Activation;
+import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Loss;
+import io.sparkprop.nn.Precision;
+import io.sparkprop.nn.Topology;
+import io.sparkprop.nn.WeightInit;
+import io.sparkprop.train.Step;
+import io.sparkprop.train.TrainingConfig;
+import io.sparkprop.train.TrainingListener;
+import io.sparkprop.train.TrainingResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+/**
+ * Step tasks that outlive a step ({@link ResidentGradientSource}) give bitwise the sums of a job a
+ * step ({@link SparkGradientSource}), in both precisions, across pauses, after a lost task, and
+ * when they cannot run and the steps go back to a job each. The session is {@code local[2]}: two
+ * task slots.
+ */
+class ResidentStepsTest {
+    static final Topology NET = new Topology(new int[] {5, 8, 3}, Activation.RELU, Activation.SOFTMAX,
+            Loss.CROSS_ENTROPY);
+    static final TargetEncoder TARGETS = TargetEncoder.classes(3, Loss.CROSS_ENTROPY);
+    static SparkSession spark;
+    static double[][] x;
+    static double[] y;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSupport.session();
+        x = features(203, 5, 3);
+        y = labels(x, 3);
+    }
+
+    private static TrainingBlocks blocks(Precision precision, int... sizes) {
+        return TrainingBlocks.prepare(frame(spark, x, y, sizes), "features", "label", null, null, 5, TARGETS, null, 16,
+                precision, "test");
+    }
+
+    private static void assertSameSums(GradientSum expected, GradientSum actual, String what) {
+        assertEquals(expected.count(), actual.count(), what);
+        assertEquals(expected.lossSum(), actual.lossSum(), 0.0, what);
+        assertEquals(expected.correct(), actual.correct(), 0.0, what);
+        if (expected.sums() != null) {
+            assertArrayEquals(expected.sums(), actual.sums(), 0.0, what);
+        }
+    }
+
+    /** Each job a step here also makes the step tasks yield their slots (else it would wait for ever). */
+    @Test
+    void stepTasksGiveTheSumsOfAJobAStepBitwiseAndYieldToOtherJobs() {
+        double[] w = WeightInit.initialWeights(NET, 9);
+        for (Precision precision : Precision.values()) {
+            try (TrainingBlocks data = blocks(precision, 120, 83)) {
+                SparkGradientSource jobs = new SparkGradientSource(data, NET, 8);
+                ResidentGradientSource resident = new ResidentGradientSource(data, NET, 8);
+                for (int s = 0; s < 4; s++) {
+                    Step step = new Step(1 + s / 3, 1 + s / 3, s % 3, 3);
+                    GradientSum expected = jobs.gradient(w, step);
+                    GradientSum actual = resident.gradient(w, step);
+                    assertTrue(actual.count() > 0);
+                    assertSameSums(expected, actual, precision.paramName() + " step " + s);
+                    w[s] += 0.01; // each step sends new weights
+                    if (s == 1) {
+                        resident.pause(); // as before validation: the next step launches them again
+                    }
+                }
+                assertSameSums(jobs.evaluate(w), resident.evaluate(w), precision.paramName() + " evaluate");
+                assertNull(resident.fallbackReason(), "the step tasks ran");
+                resident.pause();
+            }
+        }
+    }
+
+    @Test
+    void morePartitionsThanTaskSlotsGoBackToAJobAStep() {
+        double[] w = WeightInit.initialWeights(NET, 9);
+        try (TrainingBlocks data = blocks(Precision.FLOAT64, 50, 50, 50, 53)) {
+            ResidentGradientSource resident = new ResidentGradientSource(data, NET, 8);
+            Step step = new Step(1, 1, 0, 2);
+            GradientSum actual = resident.gradient(w, step);
+            assertNotNull(resident.fallbackReason());
+            assertTrue(resident.fallbackReason().contains("4 partitions, 2 task slots"), resident.fallbackReason());
+            assertSameSums(new SparkGradientSource(data, NET, 8).gradient(w, step), actual, "fallback");
+        }
+    }
+
+    /** Task runs left before one fails on its executor (local mode: this JVM); -1 once it has. */
+    private static final AtomicInteger RUNS_BEFORE_FAILURE = new AtomicInteger(-1);
+
+    /** Runs its task, except the one run that {@link #RUNS_BEFORE_FAILURE} counts down to. */
+    private record FailOnce(ShardTask inner) implements ShardTask {
+        @Override
+        public void run(double[] weights, int partition, io.sparkprop.train.Shard shard,
+                        io.sparkprop.train.ShardWorkspace ws, GradientSum into) {
+            if (RUNS_BEFORE_FAILURE.get() >= 0 && RUNS_BEFORE_FAILURE.getAndDecrement() == 0) {
+                throw new IllegalStateException("a step task lost on purpose");
+            }
+            inner.run(weights, partition, shard, ws, into);
+        }
+    }
+
+    @Test
+    void aLostStepTaskEndsThemAllAndTheStepIsRepeatedWithTheSameSums() {
+        double[] w = WeightInit.initialWeights(NET, 9);
+        try (TrainingBlocks data = blocks(Precision.FLOAT64, 120, 83)) {
+            SparkGradientSource jobs = new SparkGradientSource(data, NET, 8);
+            List<GradientSum> expected = new ArrayList<>();
+            for (int s = 0; s < 5; s++) {
+                expected.add(jobs.gradient(w, new Step(1, 1, s, 5)));
+            }
+            List<String> launches = jobDescriptions(() -> {
+                ResidentGradientSource resident = new ResidentGradientSource(data, NET, 8, FailOnce::new);
+                RUNS_BEFORE_FAILURE.set(5); // the 6th task run, in step 3 (two tasks a step)
+                for (int s = 0; s < 5; s++) {
+                    assertSameSums(expected.get(s), resident.gradient(w, new Step(1, 1, s, 5)), "step " + s);
+                }
+                resident.pause();
+            }).stream().filter(d -> d.startsWith("sparkprop step tasks")).toList();
+            assertEquals(-1, RUNS_BEFORE_FAILURE.get(), "a task failed");
+            assertEquals(2, launches.size(), "launched once, and again after the lost task");
+        }
+    }
+
+    @Test
+    void trainingRunsItsStepsInOneJobAndPausesForValidation() {
+        TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("momentum").withBatchSize(40)
+                .withStepSize(0.05).withMaxEpochs(3).withSeed(2);
+        double[][] vx = features(60, 5, 4);
+        Dataset<Row> validation = frame(spark, vx, labels(vx, 3), 60);
+        java.util.function.Function<Boolean, TrainingResult> train = resident -> new SparkTrainer(NET, TARGETS, null,
+                config).blockRows(16, 8).residentSteps(resident).train(frame(spark, x, y, 100, 103), validation,
+                WeightInit.initialWeights(NET, 2), TrainingListener.NONE);
+        TrainingResult jobs = train.apply(false);
+        List<TrainingResult> resident = new ArrayList<>();
+        List<String> descriptions = jobDescriptions(() -> resident.add(train.apply(true)));
+        assertArrayEquals(jobs.weights(), resident.get(0).weights(), 0.0);
+        assertArrayEquals(jobs.lossHistory(), resident.get(0).lossHistory(), 0.0);
+        long launches = descriptions.stream().filter(d -> d.startsWith("sparkprop step tasks")).count();
+        assertEquals(3, launches, "one launch an epoch, each after the previous epoch's validation: " + descriptions);
+        assertTrue(descriptions.stream().noneMatch(d -> d.matches("sparkprop epoch \\d+/3 step .*")), descriptions.toString());
+    }
+
+    @Test
+    void theStepTasksAddThePartialSumsAsTheTreeOfAJobAStepDoes() {
+        // Real partial sums, one block of 2 rows each, at weights large enough that order shows in the bits.
+        List<io.sparkprop.nn.Block> rows = SparkTestSupport.blocks(x, y, TARGETS, 2);
+        double[] w = WeightInit.initialWeights(NET, 9);
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= 3;
+        }
+        Random random = new Random(5);
+        for (int partitions : new int[] {1, 3, 8, 9, 20, 70}) {
+            List<Tuple2<Integer, GradientSum>> parts = new ArrayList<>();
+            GradientSum[] array = new GradientSum[partitions];
+            for (int p = 0; p < partitions; p++) {
+                GradientSum sum = new GradientSum(NET.parameterCount());
+                ShardTask.gradient(new Step(1, 1, 0, 1)).run(w, p, new io.sparkprop.train.Shard(List.of(rows.get(p))),
+                        new io.sparkprop.train.ShardWorkspace(NET, 8), sum);
+                parts.add(new Tuple2<>(p, sum));
+                array[p] = new GradientSum(NET.parameterCount()).merge(sum); // a copy: the depth-one merge adds into part 0
+            }
+            java.util.Collections.shuffle(parts, random); // as tasks finish in any order
+            GradientSum tree = SparkGradientSource.treeMerge(JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelizePairs(parts, 4), partitions, NET.parameterCount());
+            GradientSum asTree = SparkGradientSource.mergeAsTree(array);
+            assertEquals(2L * partitions, asTree.count());
+            assertSameSums(tree, asTree, partitions + " partitions");
+        }
+    }
+
+    private static List<String> jobDescriptions(Runnable work) {
+        List<String> names = new CopyOnWriteArrayList<>();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart jobStart) {
+                String d = jobStart.properties().getProperty("spark.job.description");
+                names.add(d == null ? "" : d);
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            work.run();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } catch (Exception e) { // a timeout, declared by some Spark versions and not by others
+            throw new AssertionError("Spark's listener bus did not drain", e);
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        return names;
+    }
+}
