@@ -11,10 +11,12 @@ import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
 import io.sparkprop.optim.GradientDescent;
 import io.sparkprop.spark.InputFormats;
+import io.sparkprop.spark.ResidentGradientSource;
 import io.sparkprop.spark.ShardTask;
 import io.sparkprop.spark.SparkGradientSource;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.spark.TrainingBlocks;
+import io.sparkprop.train.GradientSource;
 import io.sparkprop.train.Step;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -206,6 +208,19 @@ public final class Benchmark {
             out.printf(Locale.ROOT, "a step that moves the weights and gradient sums but computes nothing: %.1f ms"
                     + " (median of the first 40), %.1f ms after 160 such steps (median of the next 40)%n", 1000 * floor,
                     1000 * warmFloor);
+            ResidentGradientSource resident = new ResidentGradientSource(blocks, net,
+                    SparkTrainer.DEFAULT_MAX_COLUMNS, task -> TRANSPORT_ONLY);
+            List<Double> emptyResident = emptyStepSeconds(resident, w, 200);
+            resident.pause();
+            if (resident.fallbackReason() != null) {
+                out.println("step tasks that outlive a step could not run (" + resident.fallbackReason()
+                        + "): the next line is a job a step again");
+            }
+            json.put("residentEmptyStepSeconds", median(emptyResident.subList(0, 40)));
+            json.put("residentEmptyStepWarmSeconds", median(emptyResident.subList(160, 200)));
+            out.printf(Locale.ROOT, "the same on step tasks that outlive a step (stepMode=resident, the default):"
+                    + " %.1f ms (first 40), %.1f ms (after 160)%n", 1000 * median(emptyResident.subList(0, 40)),
+                    1000 * median(emptyResident.subList(160, 200)));
             double bare = bareJobFloor(jsc, blocks.rdd().getNumPartitions(), 40);
             json.put("sparkBareJobSeconds", bare);
             out.printf(Locale.ROOT, "a bare Spark job on as many partitions, nothing sent or returned, after those: %.1f"
@@ -338,7 +353,7 @@ public final class Benchmark {
      * took after 160 (JIT warm-up of Spark's task path, README), and a training run spends nearly
      * all of its steps warm.
      */
-    static List<Double> emptyStepSeconds(SparkGradientSource transportOnly, double[] weights, int jobs) {
+    static List<Double> emptyStepSeconds(GradientSource transportOnly, double[] weights, int jobs) {
         List<Double> seconds = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
             seconds.add(secondsOf(() -> transportOnly.gradient(weights, new Step(1, 1, 0, 1))));
