@@ -114,10 +114,10 @@ public interface FeedForwardParams extends Params {
             + " model's transform computes in it too",
             Precision.FLOAT64.paramName(), Precision.FLOAT32.paramName());
     ParamSpec<Param<String>> STEP_MODE = ParamSpec.choice("stepMode", "how steps run on the executors: resident"
-            + " (one task per partition stays for the whole training and is sent each step's weights over a"
-            + " connection to the driver; it needs a task slot per partition and executors that can reach the"
-            + " driver, and falls back to job otherwise) or job (one Spark job per step); both give the same sums"
-            + " bit for bit", "resident", "job");
+            + " (a task per task slot stays for the whole training, serving its partitions, and is sent each"
+            + " step's weights over a connection to the driver; falls back to job when the executors cannot reach"
+            + " the driver) or job (one Spark job per step); both give the same sums bit for bit",
+            "resident", "job");
     ParamSpec<Param<Vector>> INITIAL_WEIGHTS = ParamSpec.optionalVector("initialWeights",
             "starting weights in the flat layout (per layer: W column-major, then b); unset = from the seed");
 

@@ -14,14 +14,16 @@ import org.slf4j.LoggerFactory;
  * costs tens of milliseconds on executor JVMs whatever it computes, which at 30 steps an epoch
  * is most of a small network's epoch; a step here costs a send and a receive per task.
  *
- * <p>The tasks hold every task slot they need while they run, so they stop whenever other Spark
- * work has to run and start again at the next step: before validation ({@link #pausedFor}), and
- * when any other job starts on the context meanwhile (from this thread between steps, such as a
- * listener's; or from another thread, which then waits until the current step is done). When they cannot run
- * here at all (more partitions than task slots, executors that cannot reach the driver) the steps
- * go to a job each, with a warning that says why. A lost task (a lost executor) ends them all:
- * the step is repeated on tasks launched anew, after the blocks that went with it are cached
- * again, and gives the same sums.
+ * <p>There is a task per task slot, up to one per partition; with fewer slots than partitions a
+ * task serves several partitions, each into its own partial sum, so the sums stay those of a job
+ * a step. The tasks hold every task slot while they run, so they stop whenever other Spark work
+ * has to run and start again at the next step: before validation ({@link #pausedFor}), and when
+ * any other job starts on the context meanwhile (from this thread between steps, such as a
+ * listener's; or from another thread, which then waits until the current step is done). When
+ * they cannot run here at all (executors that cannot reach the driver) the steps go to a job
+ * each, with a warning that says why. A lost task (a lost executor) ends them all: the step is
+ * repeated on tasks launched anew, after the blocks that went with it are cached again, and
+ * gives the same sums.
  */
 public final class ResidentGradientSource implements GradientSource {
     private static final Logger LOG = LoggerFactory.getLogger(ResidentGradientSource.class);
@@ -38,6 +40,7 @@ public final class ResidentGradientSource implements GradientSource {
     private final java.util.concurrent.locks.ReentrantLock stepping = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile ResidentTasks tasks;
     private volatile String fallbackReason;
+    private int taskCount;
     private final OtherJobs otherJobs = new OtherJobs();
 
     public ResidentGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
@@ -93,7 +96,9 @@ public final class ResidentGradientSource implements GradientSource {
                 if (tasks == null) {
                     long launched = System.currentTimeMillis();
                     // a launch after a loss waits for the lost executor's slots to come back
-                    tasks = ResidentTasks.launch(data, topology, maxColumns, LAUNCH_TIMEOUT_MILLIS, attempt > 1);
+                    tasks = ResidentTasks.launch(data, topology, maxColumns, LAUNCH_TIMEOUT_MILLIS,
+                            attempt > 1 ? taskCount : 0);
+                    taskCount = Math.max(taskCount, tasks.taskCount());
                     otherJobs.listen(data.rdd().context(), launched);
                 }
                 return tasks.step(order);

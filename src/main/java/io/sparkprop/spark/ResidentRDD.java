@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -24,13 +25,14 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * The tasks of {@link ResidentTasks}: one per partition of the cached blocks, each reading its
- * partition once and then serving steps until the driver says stop. A task connects to the
- * driver, proves it was sent by this launch (the secret in the task), and loops: read a step's
- * {@link StepOrder} (a {@link ShardTask} and the weights), run it over the partition's rows into a
- * fresh partial sum, send the sum back. The work of a step is exactly a {@link StepRDD} task's,
- * so the sums are bitwise the same; what goes is a job, its tasks and their launch per step.
- * Each task's result is the number of steps it served.
+ * The tasks of {@link ResidentTasks}: one per task slot, each serving a group of partitions of
+ * the cached blocks (one partition when there are as many slots), reading them once and then
+ * serving steps until the driver says stop. A task connects to the driver, proves it was sent by
+ * this launch (the secret in the task), and loops: read a step's {@link StepOrder} (a
+ * {@link ShardTask} and the weights), run it over each of its partitions' rows into a fresh
+ * partial sum per partition, send the sums back in that order. The work of a step for a
+ * partition is exactly a {@link StepRDD} task's, so the sums are bitwise the same; what goes is
+ * a job, its tasks and their launch per step. Each task's result is the number of steps it served.
  */
 final class ResidentRDD extends RDD<Long> {
     private static final long serialVersionUID = 1L;
@@ -39,23 +41,24 @@ final class ResidentRDD extends RDD<Long> {
     private static final ClassTag<GradientSum> SUM = ClassTag$.MODULE$.apply(GradientSum.class);
 
     private final int blocksId;
-    private final int partitionCount;
+    private final int[][] groups;
     private final Topology topology;
     private final int maxColumns;
     private final String driverHost;
     private final int driverPort;
     private final byte[] secret;
-    // On the driver only: where the cached blocks are, for placing the tasks.
-    private final transient RDD<Block> blocks;
+    // On the driver only: where each task's partitions are cached, for placing it.
+    private final transient List<scala.collection.immutable.List<String>> locations;
 
+    /** Task i serves the partitions {@code groups[i]}, preferably where {@code locations.get(i)} says. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ResidentRDD(RDD<Block> blocks, Topology topology, int maxColumns, String driverHost, int driverPort,
-                byte[] secret) {
+    ResidentRDD(RDD<Block> blocks, int[][] groups, List<scala.collection.immutable.List<String>> locations,
+                Topology topology, int maxColumns, String driverHost, int driverPort, byte[] secret) {
         super(blocks.context(), (scala.collection.immutable.List) scala.collection.immutable.Nil$.MODULE$,
                 ClassTag$.MODULE$.apply(Long.class));
-        this.blocks = blocks;
         this.blocksId = blocks.id();
-        this.partitionCount = blocks.getNumPartitions();
+        this.groups = groups;
+        this.locations = locations;
         this.topology = topology;
         this.maxColumns = maxColumns;
         this.driverHost = driverHost;
@@ -65,8 +68,8 @@ final class ResidentRDD extends RDD<Long> {
 
     @Override
     public Partition[] getPartitions() {
-        Partition[] out = new Partition[partitionCount];
-        for (int i = 0; i < partitionCount; i++) {
+        Partition[] out = new Partition[groups.length];
+        for (int i = 0; i < groups.length; i++) {
             out[i] = new Index(i);
         }
         return out;
@@ -74,13 +77,17 @@ final class ResidentRDD extends RDD<Long> {
 
     @Override
     public scala.collection.immutable.List<String> getPreferredLocations(Partition split) {
-        return StepRDD.cachedLocations(blocks, split.index());
+        return locations.get(split.index());
     }
 
     @Override
     public scala.collection.Iterator<Long> compute(Partition split, TaskContext context) {
         int index = split.index();
-        Shard shard = StepRDD.cachedShard(blocksId, index);
+        int[] partitions = groups[index];
+        Shard[] shards = new Shard[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            shards[i] = StepRDD.cachedShard(blocksId, partitions[i]);
+        }
         ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
         SerializerInstance serializer = SparkEnv.get().closureSerializer().newInstance();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -102,12 +109,15 @@ final class ResidentRDD extends RDD<Long> {
             };
             for (ByteBuffer message; (message = Frames.read(in, driver)) != null; steps++) {
                 StepOrder order = serializer.deserialize(message, loader, ORDER);
-                GradientSum sum = new GradientSum(topology.parameterCount());
-                order.task().run(order.weights().values(), index, shard, ws, sum);
-                Frames.write(out, serializer.serialize(sum, SUM));
+                double[] w = order.weights().values();
+                for (int i = 0; i < partitions.length; i++) {
+                    GradientSum sum = new GradientSum(topology.parameterCount());
+                    order.task().run(w, partitions[i], shards[i], ws, sum);
+                    Frames.write(out, serializer.serialize(sum, SUM));
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("step task of partition " + index + ": the connection to the driver at "
+            throw new UncheckedIOException("step task " + index + ": the connection to the driver at "
                     + driverHost + ":" + driverPort + " failed after " + steps + " steps", e);
         }
         return scala.collection.Iterator$.MODULE$.single(steps);

@@ -1,5 +1,6 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.nn.Block;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import java.io.BufferedOutputStream;
@@ -21,15 +22,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.serializer.SerializerInstance;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * One Spark job whose tasks outlive a step: a task per partition of the cached blocks
- * ({@link ResidentRDD}), each connected to the driver by a socket, served one step after another.
- * A step writes the same order (task and weights) to every connection and reads the partial sums
- * back in partition order. No job, stage or task is scheduled per step; Spark still places the
+ * One Spark job whose tasks outlive a step: a task per task slot, each serving a group of the
+ * cached blocks' partitions ({@link ResidentRDD}) and connected to the driver by a socket, served
+ * one step after another. A step writes the same order (task and weights) to every connection and
+ * reads back one partial sum per partition, to be added in partition order. No job, stage or task is scheduled per step; Spark still places the
  * tasks (where the blocks are), restarts nothing by itself (a lost task ends the whole job, see
  * {@link ResidentGradientSource}) and shows the job in its UI while it runs.
  *
@@ -45,11 +47,15 @@ final class ResidentTasks implements AutoCloseable {
     static final String JOB_DESCRIPTION = "sparkprop step tasks";
 
     private final Connection[] connections;
+    private final int[][] groups;
+    private final int partitions;
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
 
-    private ResidentTasks(Connection[] connections, JavaFutureAction<List<Long>> job) {
+    private ResidentTasks(Connection[] connections, int[][] groups, int partitions, JavaFutureAction<List<Long>> job) {
         this.connections = connections;
+        this.groups = groups;
+        this.partitions = partitions;
         this.job = job;
         this.serializer = SparkEnv.get().closureSerializer().newInstance();
     }
@@ -78,39 +84,43 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /**
-     * Starts a task on every partition of {@code data} and waits until each has connected. A job
-     * that fails before then with its blocks gone is {@link Lost} (cache them again, launch again);
-     * one that fails otherwise, or does not connect within {@code timeoutMillis}, cannot run here;
-     * so can too few task slots, at once or, with {@code waitForSlots}, after that long.
+     * Starts a task per task slot (at most one per partition of {@code data}) and waits until
+     * each has connected; with {@code waitForTasks} above the slots there are, it first waits up
+     * to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
+     * {@link Lost} (cache them again, launch again); one that fails otherwise, or does not connect
+     * within {@code timeoutMillis}, cannot run here.
      */
     static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
-                                boolean waitForSlots) throws CannotLaunch {
+                                int waitForTasks) throws CannotLaunch {
         SparkContext sc = data.rdd().context();
         int partitions = data.partitionCount();
-        long slotDeadline = System.nanoTime() + (waitForSlots ? TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0);
-        for (int slots = taskSlots(sc); partitions > slots; slots = taskSlots(sc)) {
-            // after a lost executor, its replacement may still be on its way
-            if (System.nanoTime() >= slotDeadline) {
-                throw new CannotLaunch(partitions + " partitions, " + slots
-                        + " task slots: step tasks need one slot each", null);
-            }
+        long slotDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        int slots = taskSlots(sc);
+        // After a lost executor, wait a while for its replacement: tasks started without it would
+        // leave it idle until the next pause.
+        while (slots < Math.max(1, waitForTasks) && System.nanoTime() < slotDeadline) {
             sleep(Frames.POLL_MILLIS);
+            slots = taskSlots(sc);
         }
+        if (slots < 1) {
+            throw new CannotLaunch("no task slots within " + timeoutMillis + " ms", null);
+        }
+        int[][] groups = groups(data.rdd().rdd(), Math.min(partitions, slots));
         String host = sc.getConf().get("spark.driver.host");
         String bind = sc.getConf().get("spark.driver.bindAddress", host);
         byte[] secret = new byte[SECRET_BYTES];
         new SecureRandom().nextBytes(secret);
-        Connection[] connections = new Connection[partitions];
+        Connection[] connections = new Connection[groups.length];
         JavaFutureAction<List<Long>> job = null;
         try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(bind, 0), partitions);
+            server.bind(new InetSocketAddress(bind, 0), groups.length);
             server.setSoTimeout(Frames.POLL_MILLIS);
-            ResidentRDD tasks = new ResidentRDD(data.rdd().rdd(), topology, maxColumns, host, server.getLocalPort(),
-                    secret);
+            ResidentRDD tasks = new ResidentRDD(data.rdd().rdd(), groups, locations(data.rdd().rdd(), groups),
+                    topology, maxColumns, host, server.getLocalPort(), secret);
             job = submit(sc, tasks);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             int connected = 0;
-            while (connected < partitions) {
+            while (connected < groups.length) {
                 if (job.isDone()) {
                     Throwable why = failure(job);
                     if (TrainingBlocks.findCause(why, StepRDD.CachedBlocksLost.class) != null) {
@@ -119,7 +129,7 @@ final class ResidentTasks implements AutoCloseable {
                     throw new CannotLaunch("the step tasks ended before all connected: " + why, why);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new CannotLaunch(connected + " of " + partitions + " step tasks connected to " + host
+                    throw new CannotLaunch(connected + " of " + groups.length + " step tasks connected to " + host
                             + " within " + timeoutMillis + " ms", null);
                 }
                 Socket socket;
@@ -128,7 +138,7 @@ final class ResidentTasks implements AutoCloseable {
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
-                int index = greeting(socket, secret, partitions, deadline);
+                int index = greeting(socket, secret, groups.length, deadline);
                 if (index < 0 || connections[index] != null) {
                     socket.close(); // not one of ours, or a second attempt of a task already connected
                     continue;
@@ -136,7 +146,7 @@ final class ResidentTasks implements AutoCloseable {
                 connections[index] = new Connection(socket);
                 connected++;
             }
-            return new ResidentTasks(connections, job);
+            return new ResidentTasks(connections, groups, partitions, job);
         } catch (IOException e) {
             abandon(connections, job);
             throw new CannotLaunch("the driver could not listen for step tasks on " + bind + ": " + e, e);
@@ -169,8 +179,57 @@ final class ResidentTasks implements AutoCloseable {
         }
     }
 
-    /** The partition a new connection says it serves, or -1 when it does not know the secret. */
-    private static int greeting(Socket socket, byte[] secret, int partitions, long deadline) throws IOException {
+    /** How many tasks serve the steps. */
+    int taskCount() {
+        return groups.length;
+    }
+
+    /**
+     * The partitions each of {@code tasks} tasks serves: consecutive runs of the partitions sorted
+     * by where they are cached, so a task's partitions are on its executor where the cache allows;
+     * each run in partition order. With a task per partition, task i serves partition i.
+     */
+    static int[][] groups(RDD<Block> blocks, int tasks) {
+        int partitions = blocks.getNumPartitions();
+        String[] where = new String[partitions];
+        for (int p = 0; p < partitions; p++) {
+            scala.collection.immutable.List<String> cached = StepRDD.cachedLocations(blocks, p);
+            where[p] = cached.isEmpty() ? "" : cached.head();
+        }
+        Integer[] byPlace = new Integer[partitions];
+        for (int p = 0; p < partitions; p++) {
+            byPlace[p] = p;
+        }
+        java.util.Arrays.sort(byPlace, java.util.Comparator.<Integer, String>comparing(p -> where[p])
+                .thenComparing(p -> p));
+        int[][] groups = new int[tasks][];
+        for (int t = 0, from = 0; t < tasks; t++) {
+            int size = partitions / tasks + (t < partitions % tasks ? 1 : 0);
+            groups[t] = java.util.Arrays.stream(byPlace, from, from + size).mapToInt(Integer::intValue).sorted().toArray();
+            from += size;
+        }
+        return groups;
+    }
+
+    /** Where each group's partitions are cached, the most of them first. */
+    private static List<scala.collection.immutable.List<String>> locations(RDD<Block> blocks, int[][] groups) {
+        List<scala.collection.immutable.List<String>> out = new java.util.ArrayList<>();
+        for (int[] group : groups) {
+            java.util.Map<String, Integer> count = new java.util.HashMap<>();
+            for (int p : group) {
+                SparkApiBridge.asJava(StepRDD.cachedLocations(blocks, p).iterator())
+                        .forEachRemaining(place -> count.merge(place, 1, Integer::sum));
+            }
+            List<String> places = new java.util.ArrayList<>(count.keySet());
+            places.sort(java.util.Comparator.<String, Integer>comparing(count::get).reversed()
+                    .thenComparing(place -> place));
+            out.add(SparkApiBridge.asScalaList(places));
+        }
+        return out;
+    }
+
+    /** The task a new connection says it is, or -1 when it does not know the secret. */
+    private static int greeting(Socket socket, byte[] secret, int tasks, long deadline) throws IOException {
         socket.setSoTimeout(Frames.POLL_MILLIS);
         byte[] hello = new byte[SECRET_BYTES + Integer.BYTES];
         try {
@@ -186,7 +245,7 @@ final class ResidentTasks implements AutoCloseable {
         byte[] theirs = new byte[SECRET_BYTES];
         in.readFully(theirs);
         int index = in.readInt();
-        return MessageDigest.isEqual(secret, theirs) && index >= 0 && index < partitions ? index : -1;
+        return MessageDigest.isEqual(secret, theirs) && index >= 0 && index < tasks ? index : -1;
     }
 
     /**
@@ -195,29 +254,31 @@ final class ResidentTasks implements AutoCloseable {
      */
     GradientSum step(ResidentRDD.StepOrder order) {
         ByteBuffer message = serializer.serialize(order, ORDER);
-        for (int p = 0; p < connections.length; p++) {
+        for (int t = 0; t < connections.length; t++) {
             try {
-                Frames.write(connections[p].out, message.duplicate());
+                Frames.write(connections[t].out, message.duplicate());
             } catch (IOException e) {
-                throw new Lost("sending a step to the task of partition " + p + " failed", e);
+                throw new Lost("sending a step to step task " + t + " failed", e);
             }
         }
-        GradientSum[] parts = new GradientSum[connections.length];
+        GradientSum[] parts = new GradientSum[partitions];
         Frames.Peer tasks = () -> {
             if (job.isDone()) {
                 throw new IOException("the step tasks' job ended: " + failure(job));
             }
         };
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (int p = 0; p < connections.length; p++) {
-            try {
-                ByteBuffer sum = Frames.read(connections[p].in, tasks);
-                if (sum == null) {
-                    throw new IOException("the task said stop");
+        for (int t = 0; t < connections.length; t++) {
+            for (int p : groups[t]) {
+                try {
+                    ByteBuffer sum = Frames.read(connections[t].in, tasks);
+                    if (sum == null) {
+                        throw new IOException("the task said stop");
+                    }
+                    parts[p] = serializer.deserialize(sum, loader, SUM);
+                } catch (IOException e) {
+                    throw new Lost("step task " + t + " did not return the sums of partition " + p, e);
                 }
-                parts[p] = serializer.deserialize(sum, loader, SUM);
-            } catch (IOException e) {
-                throw new Lost("the task of partition " + p + " did not return its sums", e);
             }
         }
         return SparkGradientSource.mergeAsTree(parts);

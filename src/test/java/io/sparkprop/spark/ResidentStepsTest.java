@@ -5,7 +5,6 @@ import static io.sparkprop.spark.SparkTestSupport.frame;
 import static io.sparkprop.spark.SparkTestSupport.labels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,13 +32,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import scala.Tuple2;
 
 /**
  * Step tasks that outlive a step ({@link ResidentGradientSource}) give bitwise the sums of a job a
  * step ({@link SparkGradientSource}), in both precisions, across pauses, after a lost task, and
- * when they cannot run and the steps go back to a job each. The session is {@code local[2]}: two
- * task slots.
+ * with more partitions than task slots. The session is {@code local[2]}: two task slots.
  */
 class ResidentStepsTest {
     static final Topology NET = new Topology(new int[] {5, 8, 3}, Activation.RELU, Activation.SOFTMAX,
@@ -96,16 +96,30 @@ class ResidentStepsTest {
         }
     }
 
-    @Test
-    void morePartitionsThanTaskSlotsGoBackToAJobAStep() {
+    /** Two slots: a task serves several partitions, each into its own sum (11 partitions: through the tree's order). */
+    @ParameterizedTest(name = "partition sizes {0}")
+    @ValueSource(strings = {"50,50,0,50,53", "20,20,20,20,20,20,20,20,20,20,3"})
+    void morePartitionsThanTaskSlotsShareTheTasksWithTheSameSums(String layout) {
+        int[] sizes = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
         double[] w = WeightInit.initialWeights(NET, 9);
-        try (TrainingBlocks data = blocks(Precision.FLOAT64, 50, 50, 50, 53)) {
+        try (TrainingBlocks data = blocks(Precision.FLOAT64, sizes)) {
+            List<GradientSum> expected = new ArrayList<>();
+            SparkGradientSource jobs = new SparkGradientSource(data, NET, 8);
+            for (int s = 0; s < 3; s++) {
+                expected.add(jobs.gradient(w, new Step(1, 1, s, 3)));
+            }
             ResidentGradientSource resident = new ResidentGradientSource(data, NET, 8);
-            Step step = new Step(1, 1, 0, 2);
-            GradientSum actual = resident.gradient(w, step);
-            assertNotNull(resident.fallbackReason());
-            assertTrue(resident.fallbackReason().contains("4 partitions, 2 task slots"), resident.fallbackReason());
-            assertSameSums(new SparkGradientSource(data, NET, 8).gradient(w, step), actual, "fallback");
+            for (int s = 0; s < 3; s++) {
+                assertSameSums(expected.get(s), resident.gradient(w, new Step(1, 1, s, 3)), layout + " step " + s);
+            }
+            assertNull(resident.fallbackReason(), "the step tasks ran");
+            resident.pause();
+            int[][] groups = ResidentTasks.groups(data.rdd().rdd(), 2);
+            assertEquals(2, groups.length);
+            assertEquals(sizes.length, groups[0].length + groups[1].length);
+            assertEquals(java.util.stream.IntStream.range(0, sizes.length).boxed().toList(),
+                    java.util.stream.Stream.of(groups).flatMapToInt(java.util.Arrays::stream).sorted().boxed().toList(),
+                    "each partition served once");
         }
     }
 
