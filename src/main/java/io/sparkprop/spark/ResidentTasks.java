@@ -105,7 +105,7 @@ final class ResidentTasks implements AutoCloseable {
         if (slots < 1) {
             throw new CannotLaunch("no task slots within " + timeoutMillis + " ms", null);
         }
-        int[][] groups = groups(data.rdd().rdd(), Math.min(partitions, slots));
+        int[][] groups = groups(data.rdd().rdd(), data.partitionRows(), Math.min(partitions, slots));
         String host = sc.getConf().get("spark.driver.host");
         String bind = sc.getConf().get("spark.driver.bindAddress", host);
         byte[] secret = new byte[SECRET_BYTES];
@@ -185,30 +185,66 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /**
-     * The partitions each of {@code tasks} tasks serves: consecutive runs of the partitions sorted
-     * by where they are cached, so a task's partitions are on its executor where the cache allows;
-     * each run in partition order. With a task per partition, task i serves partition i.
+     * The partitions each of {@code tasks} tasks serves, each group in partition order. The
+     * largest partitions go first, each to the task with the fewest rows so far (a step's time is
+     * its busiest task's); among tasks within a quarter of the partition's rows of that, to one
+     * whose partitions are cached where this one is, so that a task reads its rows locally where
+     * the cache allows. With a task per partition, task i serves partition i.
      */
-    static int[][] groups(RDD<Block> blocks, int tasks) {
-        int partitions = blocks.getNumPartitions();
+    static int[][] groups(RDD<Block> blocks, long[] rows, int tasks) {
+        int partitions = rows.length;
+        if (tasks == partitions) {
+            int[][] one = new int[tasks][];
+            for (int p = 0; p < partitions; p++) {
+                one[p] = new int[] {p};
+            }
+            return one;
+        }
         String[] where = new String[partitions];
         for (int p = 0; p < partitions; p++) {
             scala.collection.immutable.List<String> cached = StepRDD.cachedLocations(blocks, p);
             where[p] = cached.isEmpty() ? "" : cached.head();
         }
-        Integer[] byPlace = new Integer[partitions];
+        Integer[] largestFirst = new Integer[partitions];
         for (int p = 0; p < partitions; p++) {
-            byPlace[p] = p;
+            largestFirst[p] = p;
         }
-        java.util.Arrays.sort(byPlace, java.util.Comparator.<Integer, String>comparing(p -> where[p])
+        java.util.Arrays.sort(largestFirst, java.util.Comparator.<Integer>comparingLong(p -> -rows[p])
                 .thenComparing(p -> p));
+        long[] load = new long[tasks];
+        String[] home = new String[tasks];
+        List<List<Integer>> members = new java.util.ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            members.add(new java.util.ArrayList<>());
+        }
+        for (int p : largestFirst) {
+            long least = java.util.Arrays.stream(load).min().orElse(0);
+            int chosen = -1;
+            for (int t = 0; t < tasks; t++) {
+                if (load[t] > least + rows[p] / 4) {
+                    continue;
+                }
+                if (chosen < 0 || rank(home[t], where[p]) < rank(home[chosen], where[p])
+                        || rank(home[t], where[p]) == rank(home[chosen], where[p]) && load[t] < load[chosen]) {
+                    chosen = t;
+                }
+            }
+            members.get(chosen).add(p);
+            load[chosen] += rows[p];
+            if (home[chosen] == null) {
+                home[chosen] = where[p];
+            }
+        }
         int[][] groups = new int[tasks][];
-        for (int t = 0, from = 0; t < tasks; t++) {
-            int size = partitions / tasks + (t < partitions % tasks ? 1 : 0);
-            groups[t] = java.util.Arrays.stream(byPlace, from, from + size).mapToInt(Integer::intValue).sorted().toArray();
-            from += size;
+        for (int t = 0; t < tasks; t++) {
+            groups[t] = members.get(t).stream().mapToInt(Integer::intValue).sorted().toArray();
         }
         return groups;
+    }
+
+    /** 0: the task's partitions are cached where this one is; 1: it has none yet; 2: elsewhere. */
+    private static int rank(String taskHome, String partitionPlace) {
+        return taskHome == null ? 1 : taskHome.equals(partitionPlace) ? 0 : 2;
     }
 
     /** Where each group's partitions are cached, the most of them first. */

@@ -263,6 +263,11 @@ public final class TrainingBlocks implements AutoCloseable {
         return precision;
     }
 
+    /** Rows in each partition, in partition order. */
+    long[] partitionRows() {
+        return partitionRows.clone();
+    }
+
     public int partitionCount() {
         return partitionRows.length;
     }
