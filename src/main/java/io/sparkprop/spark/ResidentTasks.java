@@ -138,7 +138,9 @@ final class ResidentTasks implements AutoCloseable {
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
-                int index = greeting(socket, secret, groups.length, deadline);
+                // a connection that says nothing holds up the others for a few seconds at most
+                int index = greeting(socket, secret, groups.length,
+                        Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(GREETING_SECONDS)));
                 if (index < 0 || connections[index] != null) {
                     socket.close(); // not one of ours, or a second attempt of a task already connected
                     continue;
@@ -170,7 +172,7 @@ final class ResidentTasks implements AutoCloseable {
         String description = sc.getLocalProperty("spark.job.description");
         String from = description != null && description.startsWith("sparkprop epoch ")
                 ? "from " + description.substring("sparkprop ".length()) + " on, " : "";
-        sc.setJobDescription(JOB_DESCRIPTION + " (" + from + "one per partition, serving steps until training ends"
+        sc.setJobDescription(JOB_DESCRIPTION + " (" + from + "a task per slot, serving steps until training ends"
                 + " or pauses)");
         try {
             return tasks.toJavaRDD().collectAsync();
@@ -342,6 +344,7 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     private static final long STOP_WAIT_SECONDS = 30;
+    private static final long GREETING_SECONDS = 5;
 
     /** Closes every connection and cancels the job, then waits for its end (its slots come free then). */
     private static void abandon(Connection[] connections, JavaFutureAction<List<Long>> job) {

@@ -8,7 +8,7 @@ import java.io.Serializable;
 import java.util.function.UnaryOperator;
 
 /**
- * What one Spark task does with its partition's rows: adds them, at these weights, into the
+ * What a step does with one partition's rows: adds them, at these weights, into the
  * partition's partial sum. Shipped to the executors with every step, so it must serialize.
  */
 @FunctionalInterface
@@ -27,8 +27,10 @@ public interface ShardTask extends Serializable {
     }
 
     /**
-     * Wraps every task a {@link SparkGradientSource} sends (to measure it, trace it, or replace
-     * it); runs on the driver, and what it returns is what the executors run.
+     * Wraps every task a {@link SparkGradientSource} or {@link ResidentGradientSource} sends (to
+     * measure it, trace it, or replace it); runs on the driver, and what it returns is what the
+     * executors run. A decorator that reports through accumulators reports per step only with a
+     * job a step: step tasks send their accumulators when they end.
      */
     @FunctionalInterface
     interface Decorator extends UnaryOperator<ShardTask> {
