@@ -30,7 +30,6 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,16 +44,10 @@ class ResidentStepsTest {
     static final Topology NET = new Topology(new int[] {5, 8, 3}, Activation.RELU, Activation.SOFTMAX,
             Loss.CROSS_ENTROPY);
     static final TargetEncoder TARGETS = TargetEncoder.classes(3, Loss.CROSS_ENTROPY);
-    static SparkSession spark;
-    static double[][] x;
-    static double[] y;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSupport.session();
-        x = features(203, 5, 3);
-        y = labels(x, 3);
-    }
+    static final double[][] x = features(203, 5, 3);
+    static final double[] y = labels(x, 3);
+    /** Shared by the whole test run; started when this class is first used. */
+    static final SparkSession spark = SparkTestSupport.session();
 
     private static TrainingBlocks blocks(Precision precision, int... sizes) {
         return TrainingBlocks.prepare(frame(spark, x, y, sizes), "features", "label", null, null, 5, TARGETS, null, 16,
