@@ -37,6 +37,8 @@ public final class ResidentGradientSource implements GradientSource {
     private final int maxColumns;
     private final ShardTask.Decorator decorator;
     private final SparkGradientSource jobPerStep;
+    private final long launchTimeoutMillis;
+    private final java.util.function.UnaryOperator<byte[]> sentSecret;
     private final java.util.concurrent.locks.ReentrantLock stepping = new java.util.concurrent.locks.ReentrantLock(true);
     private volatile ResidentTasks tasks;
     private volatile String fallbackReason;
@@ -50,6 +52,14 @@ public final class ResidentGradientSource implements GradientSource {
     /** With every task this source sends wrapped by {@code decorator}, in either way of running steps. */
     public ResidentGradientSource(TrainingBlocks data, Topology topology, int maxColumns,
                                   ShardTask.Decorator decorator) {
+        this(data, topology, maxColumns, decorator, LAUNCH_TIMEOUT_MILLIS, secret -> secret);
+    }
+
+    /** As above, with another launch timeout, and the tasks sent the secret {@code sentSecret} makes (tests). */
+    ResidentGradientSource(TrainingBlocks data, Topology topology, int maxColumns, ShardTask.Decorator decorator,
+                           long launchTimeoutMillis, java.util.function.UnaryOperator<byte[]> sentSecret) {
+        this.launchTimeoutMillis = launchTimeoutMillis;
+        this.sentSecret = sentSecret;
         this.data = data;
         this.topology = topology;
         this.maxColumns = maxColumns;
@@ -96,8 +106,8 @@ public final class ResidentGradientSource implements GradientSource {
                 if (tasks == null) {
                     long launched = System.currentTimeMillis();
                     // a launch after a loss waits for the lost executor's slots to come back
-                    tasks = ResidentTasks.launch(data, topology, maxColumns, LAUNCH_TIMEOUT_MILLIS,
-                            attempt > 1 ? taskCount : 0);
+                    tasks = ResidentTasks.launch(data, topology, maxColumns, launchTimeoutMillis,
+                            attempt > 1 ? taskCount : 0, sentSecret);
                     taskCount = Math.max(taskCount, tasks.taskCount());
                     otherJobs.listen(data.rdd().context(), launched);
                 }

@@ -92,6 +92,13 @@ final class ResidentTasks implements AutoCloseable {
      */
     static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
                                 int waitForTasks) throws CannotLaunch {
+        return launch(data, topology, maxColumns, timeoutMillis, waitForTasks, secret -> secret);
+    }
+
+    /** As above, with the secret the tasks are sent made by {@code sentSecret} from the driver's (tests). */
+    static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
+                                int waitForTasks, java.util.function.UnaryOperator<byte[]> sentSecret)
+            throws CannotLaunch {
         SparkContext sc = data.rdd().context();
         int partitions = data.partitionCount();
         long slotDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -116,7 +123,7 @@ final class ResidentTasks implements AutoCloseable {
             server.bind(new InetSocketAddress(bind, 0), groups.length);
             server.setSoTimeout(Frames.POLL_MILLIS);
             ResidentRDD tasks = new ResidentRDD(data.rdd().rdd(), groups, locations(data.rdd().rdd(), groups),
-                    topology, maxColumns, host, server.getLocalPort(), secret);
+                    topology, maxColumns, host, server.getLocalPort(), sentSecret.apply(secret.clone()));
             job = submit(sc, tasks);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             int connected = 0;

@@ -118,6 +118,30 @@ class ResidentStepsTest {
         }
     }
 
+    /**
+     * Tasks sent a wrong secret are turned away as they connect; the launch fails, and the steps
+     * go to a job each, with the same sums and the slots free for those jobs.
+     */
+    @Test
+    void tasksWithoutTheSecretAreTurnedAwayAndTheStepsRunAsAJobEach() {
+        double[] w = WeightInit.initialWeights(NET, 9);
+        try (TrainingBlocks data = blocks(Precision.FLOAT64, 120, 83)) {
+            Step step = new Step(1, 1, 0, 2);
+            GradientSum expected = new SparkGradientSource(data, NET, 8).gradient(w, step);
+            ResidentGradientSource strangers = new ResidentGradientSource(data, NET, 8, ShardTask.Decorator.NONE,
+                    20_000, secret -> {
+                        secret[0] ^= 1;
+                        return secret;
+                    });
+            long start = System.nanoTime();
+            GradientSum actual = strangers.gradient(w, step);
+            assertTrue(strangers.fallbackReason() != null, "the launch failed");
+            assertTrue(System.nanoTime() - start < 20e9, "turned away, not timed out: " + strangers.fallbackReason());
+            assertSameSums(expected, actual, "a job a step");
+            assertSameSums(expected, strangers.gradient(w, step), "and the next step too");
+        }
+    }
+
     /** Task runs left before one fails on its executor (local mode: this JVM); -1 once it has. */
     private static final AtomicInteger RUNS_BEFORE_FAILURE = new AtomicInteger(-1);
 
