@@ -74,8 +74,8 @@ public final class ResidentGradientSource implements GradientSource {
 
     @Override
     public GradientSum gradient(double[] weights, Step step) {
-        ShardTask task = ShardTask.gradient(step);
-        return fallbackReason != null ? jobPerStep.gradient(weights, step) : run(weights, task, step);
+        return fallbackReason != null ? jobPerStep.gradient(weights, step)
+                : run(weights, ShardTask.gradient(step), step);
     }
 
     @Override

@@ -88,14 +88,9 @@ final class ResidentTasks implements AutoCloseable {
      * each has connected; with {@code waitForTasks} above the slots there are, it first waits up
      * to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
      * {@link Lost} (cache them again, launch again); one that fails otherwise, or does not connect
-     * within {@code timeoutMillis}, cannot run here.
+     * within {@code timeoutMillis}, cannot run here. The tasks are sent the secret
+     * {@code sentSecret} makes from the driver's (the identity, but for tests).
      */
-    static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
-                                int waitForTasks) throws CannotLaunch {
-        return launch(data, topology, maxColumns, timeoutMillis, waitForTasks, secret -> secret);
-    }
-
-    /** As above, with the secret the tasks are sent made by {@code sentSecret} from the driver's (tests). */
     static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
                                 int waitForTasks, java.util.function.UnaryOperator<byte[]> sentSecret)
             throws CannotLaunch {
