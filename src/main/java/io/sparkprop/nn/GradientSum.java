@@ -45,6 +45,38 @@ public final class GradientSum implements Serializable {
         this.parameterCount = parameterCount;
     }
 
+    /**
+     * A sum rebuilt from its parts, as another process sent them: {@code sums} null when it holds
+     * statistics only (no rows, or an evaluation), else exactly parameterCount values, taken as is.
+     */
+    public static GradientSum of(int parameterCount, double[] sums, double lossSum, long count, double weight,
+                                 double correct) {
+        GradientSum s = new GradientSum(parameterCount);
+        if (sums != null && sums.length != parameterCount) {
+            throw new IllegalArgumentException(sums.length + " sums for " + parameterCount + " parameters");
+        }
+        s.sums = sums;
+        s.addWeightedStatistics(lossSum, 0, weight, correct);
+        s.count = count;
+        return s;
+    }
+
+    /** Whether the gradient sums exist (were added to, or asked for): without, it holds statistics only. */
+    public boolean hasSums() {
+        return sums != null;
+    }
+
+    /** Back to an empty sum, keeping the array (zeroed) for the next use: a task's buffer from step to step. */
+    public void clear() {
+        if (sums != null) {
+            java.util.Arrays.fill(sums, 0.0);
+        }
+        lossSum = 0;
+        count = 0;
+        weight = 0;
+        correct = 0;
+    }
+
     /** Adds another partial sum into this one and returns this (for Spark's combOp). */
     public GradientSum merge(GradientSum other) {
         if (other.parameterCount != parameterCount) {

@@ -30,7 +30,7 @@ final class Frames {
     }
 
     static void write(OutputStream out, ByteBuffer message) throws IOException {
-        writeInt(out, message.remaining());
+        writeLength(out, message.remaining());
         if (message.hasArray()) {
             out.write(message.array(), message.arrayOffset() + message.position(), message.remaining());
         } else {
@@ -41,39 +41,62 @@ final class Frames {
         out.flush();
     }
 
+    /** Starts a message of {@code length} bytes, for a writer that streams its body itself. */
+    static void writeLength(OutputStream out, int length) throws IOException {
+        if (length < 0) {
+            throw new IllegalArgumentException("a message of " + length + " bytes");
+        }
+        writeInt(out, length);
+    }
+
     static void writeStop(OutputStream out) throws IOException {
         writeInt(out, STOP);
         out.flush();
     }
 
-    /** The next message, or null when the peer said stop. */
-    static ByteBuffer read(InputStream in, Peer peer) throws IOException {
-        byte[] header = new byte[Integer.BYTES];
-        readFully(in, header, peer);
-        int length = ByteBuffer.wrap(header).getInt();
-        if (length == STOP) {
-            return null;
+    /**
+     * Reads messages into one buffer, grown as needed and kept: a message read is valid until the
+     * next read. The step tasks' messages are megabytes each, every step.
+     */
+    static final class Inbox {
+        private final byte[] header = new byte[Integer.BYTES];
+        private byte[] body = new byte[0];
+
+        /** The next message, or null when the peer said stop. */
+        ByteBuffer read(InputStream in, Peer peer) throws IOException {
+            readFully(in, header, header.length, peer);
+            int length = ByteBuffer.wrap(header).getInt();
+            if (length == STOP) {
+                return null;
+            }
+            if (length < 0) {
+                throw new IOException("a message of " + length + " bytes: the stream is out of step");
+            }
+            if (body.length < length) {
+                body = new byte[length];
+            }
+            readFully(in, body, length, peer);
+            return ByteBuffer.wrap(body, 0, length).slice();
         }
-        if (length < 0) {
-            throw new IOException("a message of " + length + " bytes: the stream is out of step");
-        }
-        byte[] body = new byte[length];
-        readFully(in, body, peer);
-        return ByteBuffer.wrap(body);
     }
 
     static void readFully(InputStream in, byte[] into, Peer peer) throws IOException {
+        readFully(in, into, into.length, peer);
+    }
+
+    /** Reads the first {@code length} bytes of {@code into}. */
+    private static void readFully(InputStream in, byte[] into, int length, Peer peer) throws IOException {
         int at = 0;
-        while (at < into.length) {
+        while (at < length) {
             int n;
             try {
-                n = in.read(into, at, into.length - at);
+                n = in.read(into, at, length - at);
             } catch (SocketTimeoutException e) {
                 peer.checkAlive(); // the offset is ours, so a timeout mid-message loses nothing
                 continue;
             }
             if (n < 0) {
-                throw new EOFException("the connection closed after " + at + " of " + into.length + " bytes");
+                throw new EOFException("the connection closed after " + at + " of " + length + " bytes");
             }
             at += n;
         }

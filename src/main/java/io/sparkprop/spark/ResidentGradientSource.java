@@ -99,8 +99,7 @@ public final class ResidentGradientSource implements GradientSource {
 
     private GradientSum runLocked(double[] weights, ShardTask task, Step step) {
         boolean asFloats = data.precision() == Precision.FLOAT32;
-        ResidentRDD.StepOrder order = new ResidentRDD.StepOrder(decorator.apply(task),
-                new WeightsMessage(weights, asFloats));
+        ShardTask sent = decorator.apply(task);
         for (int attempt = 1; ; attempt++) {
             try {
                 if (tasks == null) {
@@ -111,7 +110,7 @@ public final class ResidentGradientSource implements GradientSource {
                     taskCount = Math.max(taskCount, tasks.taskCount());
                     otherJobs.listen(data.rdd().context(), launched);
                 }
-                return tasks.step(order);
+                return tasks.step(sent, weights, asFloats);
             } catch (ResidentTasks.Lost e) {
                 pause();
                 if (attempt == MAX_STEP_ATTEMPTS) {

@@ -28,17 +28,16 @@ import scala.reflect.ClassTag$;
  * The tasks of {@link ResidentTasks}: one per task slot, each serving a group of partitions of
  * the cached blocks (one partition when there are as many slots), reading them once and then
  * serving steps until the driver says stop. A task connects to the driver, proves it was sent by
- * this launch (the secret in the task), and loops: read a step's {@link StepOrder} (a
- * {@link ShardTask} and the weights), run it over each of its partitions' rows into a fresh
- * partial sum per partition, send the sums back in that order. The work of a step for a
- * partition is exactly a {@link StepRDD} task's, so the sums are bitwise the same; what goes is
- * a job, its tasks and their launch per step. Each task's result is the number of steps it served.
+ * this launch (the secret in the task), and loops: read a step's order ({@link StepWire}: a
+ * {@link ShardTask} and the weights), run it over each of its partitions' rows into a partial
+ * sum per partition (emptied and reused from step to step), send the sums back in that order.
+ * The work of a step for a partition is exactly a {@link StepRDD} task's, so the sums are bitwise
+ * the same; what goes is a job, its tasks and their launch per step. Each task's result is the number of steps it served.
  */
 final class ResidentRDD extends RDD<Long> {
     private static final long serialVersionUID = 1L;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-    private static final ClassTag<StepOrder> ORDER = ClassTag$.MODULE$.apply(StepOrder.class);
-    private static final ClassTag<GradientSum> SUM = ClassTag$.MODULE$.apply(GradientSum.class);
+    private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
 
     private final int blocksId;
     private final int[][] groups;
@@ -107,13 +106,21 @@ final class ResidentRDD extends RDD<Long> {
                     throw new TaskKilledException("the driver cancelled the step tasks");
                 }
             };
-            for (ByteBuffer message; (message = Frames.read(in, driver)) != null; steps++) {
-                StepOrder order = serializer.deserialize(message, loader, ORDER);
-                double[] w = order.weights().values();
+            Frames.Inbox inbox = new Frames.Inbox();
+            byte[] scratch = StepWire.sumScratch();
+            GradientSum[] sums = new GradientSum[partitions.length]; // kept from step to step, as the weights
+            double[] w = null;
+            for (ByteBuffer order; (order = inbox.read(in, driver)) != null; steps++) {
+                ShardTask task = serializer.deserialize(StepWire.orderTask(order), loader, TASK);
+                w = StepWire.orderWeights(order, w);
                 for (int i = 0; i < partitions.length; i++) {
-                    GradientSum sum = new GradientSum(topology.parameterCount());
-                    order.task().run(w, partitions[i], shards[i], ws, sum);
-                    Frames.write(out, serializer.serialize(sum, SUM));
+                    if (sums[i] == null) {
+                        sums[i] = new GradientSum(topology.parameterCount());
+                    }
+                    sums[i].clear();
+                    task.run(w, partitions[i], shards[i], ws, sums[i]);
+                    StepWire.writeSum(out, sums[i], scratch);
+                    out.flush();
                 }
             }
         } catch (IOException e) {
@@ -121,10 +128,6 @@ final class ResidentRDD extends RDD<Long> {
                     + driverHost + ":" + driverPort + " failed after " + steps + " steps", e);
         }
         return scala.collection.Iterator$.MODULE$.single(steps);
-    }
-
-    /** What the driver sends each step: the work and the weights to do it at. */
-    record StepOrder(ShardTask task, WeightsMessage weights) implements java.io.Serializable {
     }
 
     private record Index(int index) implements Partition {

@@ -31,17 +31,17 @@ import scala.reflect.ClassTag$;
  * One Spark job whose tasks outlive a step: a task per task slot, each serving a group of the
  * cached blocks' partitions ({@link ResidentRDD}) and connected to the driver by a socket, served
  * one step after another. A step writes the same order (task and weights) to every connection and
- * reads back one partial sum per partition, to be added in partition order. No job, stage or task is scheduled per step; Spark still places the
- * tasks (where the blocks are), restarts nothing by itself (a lost task ends the whole job, see
- * {@link ResidentGradientSource}) and shows the job in its UI while it runs.
+ * reads back one partial sum per partition ({@link StepWire}), to be added in partition order. No
+ * job, stage or task is scheduled per step; Spark still places the tasks (where the blocks are),
+ * restarts nothing by itself (a lost task ends the whole job, see {@link ResidentGradientSource})
+ * and shows the job in its UI while it runs.
  *
  * <p>The driver listens on {@code spark.driver.bindAddress} (else {@code spark.driver.host}) on a
  * port of the system's choosing, and only while the tasks connect; a connection counts only once
  * it has sent the launch's secret, which travels inside the tasks as Spark sends them.
  */
 final class ResidentTasks implements AutoCloseable {
-    private static final ClassTag<GradientSum> SUM = ClassTag$.MODULE$.apply(GradientSum.class);
-    private static final ClassTag<ResidentRDD.StepOrder> ORDER = ClassTag$.MODULE$.apply(ResidentRDD.StepOrder.class);
+    private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
     private static final int SECRET_BYTES = 32;
     /** How the step tasks' job starts its description in Spark's UI. */
     static final String JOB_DESCRIPTION = "sparkprop step tasks";
@@ -49,13 +49,17 @@ final class ResidentTasks implements AutoCloseable {
     private final Connection[] connections;
     private final int[][] groups;
     private final int partitions;
+    private final int parameterCount;
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
+    private ByteBuffer order; // the last step's order, its buffer reused for the next
 
-    private ResidentTasks(Connection[] connections, int[][] groups, int partitions, JavaFutureAction<List<Long>> job) {
+    private ResidentTasks(Connection[] connections, int[][] groups, int partitions, int parameterCount,
+                          JavaFutureAction<List<Long>> job) {
         this.connections = connections;
         this.groups = groups;
         this.partitions = partitions;
+        this.parameterCount = parameterCount;
         this.job = job;
         this.serializer = SparkEnv.get().closureSerializer().newInstance();
     }
@@ -150,7 +154,7 @@ final class ResidentTasks implements AutoCloseable {
                 connections[index] = new Connection(socket);
                 connected++;
             }
-            return new ResidentTasks(connections, groups, partitions, job);
+            return new ResidentTasks(connections, groups, partitions, topology.parameterCount(), job);
         } catch (IOException e) {
             abandon(connections, job);
             throw new CannotLaunch("the driver could not listen for step tasks on " + bind + ": " + e, e);
@@ -289,14 +293,15 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /**
-     * The partial sums of every partition for {@code order}, added in the order a job a step adds
-     * them ({@link SparkGradientSource#mergeAsTree}), so both give bitwise the same total.
+     * The partial sums of every partition for {@code task} at {@code weights} (sent as float32 when
+     * {@code asFloats}), added in the order a job a step adds them
+     * ({@link SparkGradientSource#mergeAsTree}), so both give bitwise the same total.
      */
-    GradientSum step(ResidentRDD.StepOrder order) {
-        ByteBuffer message = serializer.serialize(order, ORDER);
+    GradientSum step(ShardTask task, double[] weights, boolean asFloats) {
+        order = StepWire.order(serializer.serialize(task, TASK), weights, asFloats, order);
         for (int t = 0; t < connections.length; t++) {
             try {
-                Frames.write(connections[t].out, message.duplicate());
+                Frames.write(connections[t].out, order.duplicate());
             } catch (IOException e) {
                 throw new Lost("sending a step to step task " + t + " failed", e);
             }
@@ -307,15 +312,14 @@ final class ResidentTasks implements AutoCloseable {
                 throw new IOException("the step tasks' job ended: " + failure(job));
             }
         };
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         for (int t = 0; t < connections.length; t++) {
             for (int p : groups[t]) {
                 try {
-                    ByteBuffer sum = Frames.read(connections[t].in, tasks);
+                    ByteBuffer sum = connections[t].inbox.read(connections[t].in, tasks);
                     if (sum == null) {
                         throw new IOException("the task said stop");
                     }
-                    parts[p] = serializer.deserialize(sum, loader, SUM);
+                    parts[p] = StepWire.readSum(sum, parameterCount);
                 } catch (IOException e) {
                     throw new Lost("step task " + t + " did not return the sums of partition " + p, e);
                 }
@@ -380,6 +384,7 @@ final class ResidentTasks implements AutoCloseable {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
+        final Frames.Inbox inbox = new Frames.Inbox();
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
