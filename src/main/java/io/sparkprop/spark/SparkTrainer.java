@@ -25,8 +25,12 @@ import org.apache.spark.sql.Row;
 public final class SparkTrainer {
     /** Rows per cached block. */
     public static final int DEFAULT_BLOCK_ROWS = 1024;
-    /** Samples per BLAS call in a task (the width of the workspace). */
-    public static final int DEFAULT_MAX_COLUMNS = 512;
+    /**
+     * Samples per BLAS call in a task (the width of the workspace): a partition's share of the
+     * shipped recipe's step (2,048 rows on two partitions) in one call; against 512, the
+     * Fashion-MNIST epoch took 0.574 s instead of 0.614 s on local[2] (docs/SPEED.md).
+     */
+    public static final int DEFAULT_MAX_COLUMNS = 1024;
 
     private final Topology topology;
     private final TargetEncoder targets;
