@@ -26,11 +26,12 @@ public final class SparkTrainer {
     /** Rows per cached block. */
     public static final int DEFAULT_BLOCK_ROWS = 1024;
     /**
-     * Samples per BLAS call in a task (the width of the workspace): a partition's share of the
-     * shipped recipe's step (2,048 rows on two partitions) in one call; against 512, the
-     * Fashion-MNIST epoch took 0.574 s instead of 0.614 s on local[2] (docs/SPEED.md).
+     * Samples per BLAS call in a task (the width of the workspace): wide enough for a partition's
+     * share of the shipped recipe's step (about 1,034 rows: 60,000 in 29 steps on two partitions)
+     * in one call, whose float32 sums are then floats exactly and travel as such (StepWire).
+     * docs/SPEED.md has what 512, 1024 and 2048 measured.
      */
-    public static final int DEFAULT_MAX_COLUMNS = 1024;
+    public static final int DEFAULT_MAX_COLUMNS = 2048;
 
     private final Topology topology;
     private final TargetEncoder targets;

@@ -16,14 +16,18 @@ import java.nio.ByteOrder;
  *   order (driver to task):  int taskBytes, the ShardTask (serialized), byte asFloats, int n,
  *                            n weights as float32 (float32 training) or float64
  *   sum (task to driver):    double lossSum, long count, double weight, double correct,
- *                            byte hasSums, then parameterCount float64 sums if it has them
+ *                            byte kind, then none, parameterCount float64, or parameterCount float32
  * </pre>
  *
- * Floats are the weights rounded as {@link WeightsMessage} rounds them, widened back exactly, so
- * the sums are bitwise those of a job a step.
+ * Weights as floats are rounded as {@link WeightsMessage} rounds them and widened back exactly;
+ * sums go as floats only when that loses nothing. So the sums are bitwise those of a job a step.
  */
 final class StepWire {
     private static final int SUM_HEADER = 3 * Double.BYTES + Long.BYTES + 1;
+    /** What follows a sum's header: nothing (statistics only), its sums as doubles, or as floats. */
+    private static final byte NO_SUMS = 0;
+    private static final byte DOUBLE_SUMS = 1;
+    private static final byte FLOAT_SUMS = 2;
     /** Values converted per chunk when writing sums to a stream: a 64 KB scratch buffer. */
     private static final int CHUNK = 8192;
 
@@ -82,26 +86,45 @@ final class StepWire {
 
     /**
      * Writes one partition's sum as a message, the sums through {@code scratch} (at least
-     * {@code CHUNK} doubles' bytes) straight into {@code out}, without flushing it.
+     * {@code CHUNK} doubles' bytes) straight into {@code out}, without flushing it: as floats when
+     * every one of them is a float exactly (a float32 partition whose step rows fit one workspace
+     * adds a single float partial sum into zeros), else as doubles. Either way the driver gets the
+     * same doubles.
      */
     static void writeSum(OutputStream out, GradientSum sum, byte[] scratch) throws IOException {
-        boolean hasSums = sum.hasSums();
-        int n = hasSums ? sum.parameterCount() : 0;
+        double[] sums = sum.hasSums() ? sum.sums() : null;
+        byte kind = sums == null ? NO_SUMS : allFloats(sums) ? FLOAT_SUMS : DOUBLE_SUMS;
+        int width = kind == FLOAT_SUMS ? Float.BYTES : Double.BYTES;
+        int n = sums == null ? 0 : sums.length;
         ByteBuffer header = ByteBuffer.allocate(SUM_HEADER).order(ByteOrder.LITTLE_ENDIAN)
                 .putDouble(sum.lossSum()).putLong(sum.count()).putDouble(sum.weight()).putDouble(sum.correct())
-                .put((byte) (hasSums ? 1 : 0));
-        Frames.writeLength(out, SUM_HEADER + n * Double.BYTES);
+                .put(kind);
+        Frames.writeLength(out, SUM_HEADER + n * width);
         out.write(header.array());
-        if (hasSums) {
-            double[] sums = sum.sums();
-            ByteBuffer chunk = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
-            for (int from = 0; from < n; from += CHUNK) {
-                int len = Math.min(CHUNK, n - from);
-                chunk.clear();
+        ByteBuffer chunk = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            chunk.clear();
+            if (kind == FLOAT_SUMS) {
+                var floats = chunk.asFloatBuffer();
+                for (int i = from, end = from + len; i < end; i++) {
+                    floats.put((float) sums[i]);
+                }
+            } else {
                 chunk.asDoubleBuffer().put(sums, from, len);
-                out.write(scratch, 0, len * Double.BYTES);
+            }
+            out.write(scratch, 0, len * width);
+        }
+    }
+
+    /** Whether every value survives a round trip through float (NaN does not: it goes as a double). */
+    static boolean allFloats(double[] values) {
+        for (double v : values) {
+            if ((double) (float) v != v) {
+                return false;
             }
         }
+        return true;
     }
 
     /** A scratch buffer for {@link #writeSum}. */
@@ -119,15 +142,23 @@ final class StepWire {
         long count = in.getLong();
         double weight = in.getDouble();
         double correct = in.getDouble();
-        boolean hasSums = in.get() == 1;
-        if (in.remaining() != (hasSums ? (long) parameterCount * Double.BYTES : 0)) {
-            throw new IOException("a partial sum with " + in.remaining() + " bytes of sums for " + parameterCount
-                    + " parameters");
+        byte kind = in.get();
+        int width = kind == FLOAT_SUMS ? Float.BYTES : Double.BYTES;
+        if (kind != NO_SUMS && kind != FLOAT_SUMS && kind != DOUBLE_SUMS
+                || in.remaining() != (kind == NO_SUMS ? 0 : (long) parameterCount * width)) {
+            throw new IOException("a partial sum of kind " + kind + " with " + in.remaining() + " bytes of sums for "
+                    + parameterCount + " parameters");
         }
         double[] sums = null;
-        if (hasSums) {
+        if (kind == DOUBLE_SUMS) {
             sums = new double[parameterCount];
             in.asDoubleBuffer().get(sums);
+        } else if (kind == FLOAT_SUMS) {
+            sums = new double[parameterCount];
+            var floats = in.asFloatBuffer();
+            for (int i = 0; i < parameterCount; i++) {
+                sums[i] = floats.get(i);
+            }
         }
         return GradientSum.of(parameterCount, sums, lossSum, count, weight, correct);
     }

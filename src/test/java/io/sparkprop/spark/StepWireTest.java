@@ -1,0 +1,104 @@
+package io.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkprop.nn.GradientSum;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StepWireTest {
+    private static final int N = 20_000; // more than one chunk of the scratch buffer
+
+    @Test
+    void sumsComeBackAsTheSameDoublesWhetherTheyTravelAsFloatsOrDoubles() throws IOException {
+        Random random = new Random(3);
+        double[] floats = new double[N];
+        double[] doubles = new double[N];
+        for (int i = 0; i < N; i++) {
+            floats[i] = (float) random.nextGaussian();
+            doubles[i] = floats[i] + (float) random.nextGaussian(); // two floats added in double
+        }
+        floats[7] = -0.0;
+        doubles[5] = Double.NaN;
+        assertTrue(StepWire.allFloats(floats));
+        assertFalse(StepWire.allFloats(doubles));
+        assertFalse(StepWire.allFloats(new double[] {Double.NaN}), "NaN goes as a double");
+
+        ByteBuffer asFloats = sent(sum(floats, 2.5, 4, 3.0, 2.0));
+        ByteBuffer asDoubles = sent(sum(doubles, 2.5, 4, 3.0, 2.0));
+        assertEquals(33 + 4 * N, asFloats.remaining(), "floats: half the bytes");
+        assertEquals(33 + 8 * N, asDoubles.remaining());
+        GradientSum back = StepWire.readSum(asFloats, N);
+        assertArrayEquals(floats, back.sums());
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(back.sums()[7]));
+        assertEquals(2.5, back.lossSum());
+        assertEquals(4, back.count());
+        assertEquals(3.0, back.weight());
+        assertEquals(2.0, back.correct());
+        GradientSum backDoubles = StepWire.readSum(asDoubles, N);
+        for (int i = 0; i < N; i++) {
+            assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(backDoubles.sums()[i]));
+        }
+    }
+
+    @Test
+    void aSumOfStatisticsOnlyStaysWithoutSums() throws IOException {
+        GradientSum stats = GradientSum.of(N, null, 1.5, 3, 3.0, 1.0);
+        ByteBuffer message = sent(stats);
+        assertEquals(33, message.remaining(), "the header alone");
+        GradientSum back = StepWire.readSum(message, N);
+        assertFalse(back.hasSums());
+        assertEquals(1.5, back.lossSum());
+        assertEquals(3, back.count());
+    }
+
+    @Test
+    void anOrderCarriesTheTaskAndTheWeightsRoundedOnceForFloat32() throws IOException {
+        double[] w = {0.1, -2.75, 1e-30, 3.0};
+        ByteBuffer task = ByteBuffer.wrap(new byte[] {9, 8, 7});
+        ByteBuffer order = StepWire.order(task, w, true, null);
+        ByteBuffer taskBack = StepWire.orderTask(order);
+        assertEquals(3, taskBack.remaining());
+        assertEquals(9, taskBack.get(0));
+        double[] back = StepWire.orderWeights(order, null);
+        for (int i = 0; i < w.length; i++) {
+            assertEquals((double) (float) w[i], back[i], 0.0);
+        }
+        double[] reuse = new double[w.length];
+        assertTrue(StepWire.orderWeights(StepWire.order(task, w, false, order), reuse) == reuse,
+                "the weights' array is reused when it fits");
+        assertArrayEquals(w, reuse);
+        ByteBuffer truncated = order.duplicate().limit(order.limit() - 1);
+        assertThrows(IOException.class, () -> StepWire.orderWeights(truncated, null));
+    }
+
+    private static GradientSum sum(double[] sums, double loss, long count, double weight, double correct) {
+        return GradientSum.of(sums.length, sums.clone(), loss, count, weight, correct);
+    }
+
+    /** What a task writes, as the driver's inbox hands it over: the message without its length. */
+    private static ByteBuffer sent(GradientSum sum) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StepWire.writeSum(bytes, sum, StepWire.sumScratch());
+        ByteBuffer all = ByteBuffer.wrap(bytes.toByteArray());
+        assertEquals(all.remaining() - Integer.BYTES, all.getInt(), "the length prefix");
+        return all.slice();
+    }
+
+    @Test
+    void aMessageOfTheWrongSizeOrKindIsRefused() throws IOException {
+        assertThrows(IOException.class, () -> StepWire.readSum(ByteBuffer.allocate(3), N));
+        ByteBuffer doubles = sent(sum(new double[N], 0, 1, 1, 0));
+        assertThrows(IOException.class, () -> StepWire.readSum(doubles, N + 1), "sums for another network");
+        ByteBuffer unknown = sent(GradientSum.of(N, null, 0, 1, 1, 0));
+        unknown.put(32, (byte) 7);
+        assertThrows(IOException.class, () -> StepWire.readSum(unknown, N));
+    }
+}
