@@ -40,6 +40,18 @@ final class ComputeTimer implements ShardTask.Decorator {
         return max;
     }
 
+    /**
+     * The median of every time recorded since {@link #reset()}, in milliseconds, or NaN when none
+     * was: step tasks report theirs only when they end, one per partition and step.
+     */
+    double medianMillis() {
+        List<Double> millis = new java.util.ArrayList<>();
+        for (long n : nanos.value()) {
+            millis.add(n / 1e6);
+        }
+        return millis.isEmpty() ? Double.NaN : Benchmark.median(millis);
+    }
+
     private static final class Timed implements ShardTask {
         private static final long serialVersionUID = 1L;
         private final ShardTask inner;

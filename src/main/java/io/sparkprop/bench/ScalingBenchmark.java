@@ -5,6 +5,7 @@ import io.sparkprop.nn.Activation;
 import io.sparkprop.nn.Loss;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.nn.WeightInit;
+import io.sparkprop.spark.ResidentGradientSource;
 import io.sparkprop.spark.SparkGradientSource;
 import io.sparkprop.spark.SparkTrainer;
 import io.sparkprop.spark.TrainingBlocks;
@@ -23,11 +24,12 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * What a step costs as the executors multiply: the same steps of the shipped Fashion-MNIST
- * network (784-256-128-10, batch 2048) and a step that computes nothing, timed part by part
- * ({@link StepAnatomy}) in local mode and on real executor JVMs (local-cluster with 1, 2 and 4
- * executors of one core), or on the cluster the benchmark was submitted to; then the
- * {@link ScalingModel} fitted to those runs, checked against them, and its predictions for
- * 8 to 256 executors on a given network.
+ * network (784-256-128-10, batch 2048, float64) and a step that computes nothing, timed part by
+ * part in local mode and on real executor JVMs (local-cluster with 1, 2 and 4 executors of one
+ * core), or on the cluster the benchmark was submitted to, both as a job a step
+ * ({@link StepAnatomy}) and on step tasks ({@link StepTaskTiming}); then a model of each
+ * ({@link ScalingModel}, {@link StepTaskModel}) fitted to those runs, checked against them, and
+ * its predictions for 8 to 256 executors on a given network.
  */
 public final class ScalingBenchmark {
     static final int[] NETWORK = {784, 256, 128, 10};
@@ -66,6 +68,10 @@ public final class ScalingBenchmark {
         double updatePerParameter = Double.NaN;
         double splitCompute = Double.NaN; // a task's compute in local mode, the batch split over its slots
         int splitSlots = 0;
+        List<Object> stepTaskRows = new ArrayList<>(); // label, parts, label, parts, ...: printed after the job a step's
+        List<Double> stepTaskOverheads = new ArrayList<>();
+        List<Double> stepTaskWalls = new ArrayList<>();
+        double stepTaskComputePerRow = Double.NaN;
         Topology net = new Topology(NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double mergePerParameter = mergeSecondsPerParameter(net.parameterCount());
         out.printf(Locale.ROOT, "%-26s %5s %8s %8s %8s %8s %8s %8s %8s %8s %7s %9s%n", "master", "P", "step ms",
@@ -87,10 +93,25 @@ public final class ScalingBenchmark {
                 print(master + " (batch)", batch);
                 run.put("emptyStep", partsJson(empty));
                 run.put("batchStep", partsJson(batch));
+                StepTaskTiming.Parts residentEmpty = measureOnStepTasks(spark, net, cores, steps, true);
+                StepTaskTiming.Parts residentBatch = measureOnStepTasks(spark, net, cores, steps, false);
+                stepTaskRows.add(master + " (empty)");
+                stepTaskRows.add(residentEmpty);
+                stepTaskRows.add(master + " (batch)");
+                stepTaskRows.add(residentBatch);
+                run.put("emptyStepOnStepTasks", partsJson(residentEmpty));
+                run.put("batchStepOnStepTasks", partsJson(residentBatch));
                 runs.add(run);
                 if (master.startsWith("local[")) {
                     splitCompute = batch.computeMs() / 1000;
                     splitSlots = cores;
+                }
+                if (master.startsWith("local-cluster") && residentBatch.fallback() == null) {
+                    stepTaskOverheads.add((residentBatch.exchangeMs() + residentBatch.updateMs()) / 1000);
+                    stepTaskWalls.add((residentBatch.wallMs() + residentBatch.updateMs()) / 1000);
+                    if (executors == 1) {
+                        stepTaskComputePerRow = residentBatch.computeMs() / 1000 / BATCH;
+                    }
                 }
                 if (master.startsWith("local-cluster")) {
                     clusterPoints.add(executors);
@@ -108,6 +129,12 @@ public final class ScalingBenchmark {
         }
         json.put("runs", runs);
         json.put("mergeNanosPerParameter", mergePerParameter * 1e9);
+        out.printf(Locale.ROOT, "%nthe same steps on step tasks (stepMode=resident, the default): no job a step%n");
+        out.printf(Locale.ROOT, "%-26s %5s %8s %8s %9s %8s %7s %9s%n", "master", "P", "step ms", "compute", "exchange",
+                "update", "KB out", "KB back");
+        for (int i = 0; i < stepTaskRows.size(); i += 2) {
+            print((String) stepTaskRows.get(i), (StepTaskTiming.Parts) stepTaskRows.get(i + 1));
+        }
         if (clusterPoints.size() >= 2 && !Double.isNaN(computePerRow)) {
             // The local-cluster executors share this machine's cores: how much work those give
             // together, measured in local mode, or else taken as their count.
@@ -122,6 +149,13 @@ public final class ScalingBenchmark {
             json.put("model", model(net, clusterPoints, throughput, clusterOverheads, clusterWalls, perTask,
                     computePerRow, mergePerParameter, updatePerParameter, bandwidthGbit, latencyMs,
                     whatIfDriverMsPerExecutor));
+            if (stepTaskOverheads.size() == clusterPoints.size() && !Double.isNaN(stepTaskComputePerRow)) {
+                json.put("stepTaskModel", stepTaskModel(net, clusterPoints, throughput, stepTaskOverheads,
+                        stepTaskWalls, stepTaskComputePerRow, mergePerParameter, updatePerParameter, bandwidthGbit,
+                        latencyMs));
+            } else {
+                out.println("no model of step tasks: they fell back to a job a step on some local-cluster run");
+            }
         } else {
             out.println("no scaling model: it needs local-cluster runs with 1 executor and at least one more count");
         }
@@ -180,7 +214,44 @@ public final class ScalingBenchmark {
         return json;
     }
 
-    private List<Map<String, Object>> predict(ScalingModel m, String name) {
+    private Map<String, Object> stepTaskModel(Topology net, List<Integer> points, double throughput,
+                                              List<Double> overheads, List<Double> walls, double computePerRow,
+                                              double mergePerParameter, double updatePerParameter,
+                                              double bandwidthGbit, double latencyMs) {
+        int[] p = points.stream().mapToInt(Integer::intValue).toArray();
+        double[] o = overheads.stream().mapToDouble(Double::doubleValue).toArray();
+        // float64 here: the weights out and the sums back as doubles
+        StepTaskModel local = StepTaskModel.fit(p, o, computePerRow, mergePerParameter, updatePerParameter,
+                net.parameterCount(), 2 * Double.BYTES);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("perStepMs", local.perStepSeconds() * 1000);
+        json.put("perTaskMs", local.perTaskSeconds() * 1000);
+        json.put("computeMicrosPerRow", computePerRow * 1e6);
+        out.printf(Locale.ROOT, "%nstep tasks' model fitted on local-cluster: a = %.2f ms a step, b = %.2f ms a task,"
+                + " c = %.2f us a row%n", local.perStepSeconds() * 1000, local.perTaskSeconds() * 1000,
+                computePerRow * 1e6);
+        List<Map<String, Object>> fit = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            double predicted = local.stepSecondsSharing(p[i], BATCH, throughput);
+            double error = predicted / walls.get(i) - 1;
+            fit.add(Map.of("executors", p[i], "measuredMs", walls.get(i) * 1000, "predictedMs", predicted * 1000,
+                    "error", error));
+            out.printf(Locale.ROOT, "fit: P=%d measured %.1f ms, model %.1f ms (%+.0f%%)%n", p[i],
+                    walls.get(i) * 1000, predicted * 1000, 100 * error);
+        }
+        json.put("fit", fit);
+        StepTaskModel network = local.onNetwork(bandwidthGbit * 1e9 / 8, latencyMs / 1000);
+        Topology wide = new Topology(WIDE_NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        double flopsRatio = Benchmark.iterationFlops(wide, 1) / Benchmark.iterationFlops(net, 1);
+        Map<String, Object> predictions = new LinkedHashMap<>();
+        predictions.put("fashion-mnist 784-256-128-10", predict(network, "784-256-128-10 on step tasks"));
+        predictions.put("10x wider 784-2560-1280-10", predict(network.forNetwork(wide.parameterCount(), flopsRatio),
+                "784-2560-1280-10 on step tasks"));
+        json.put("predictions", predictions);
+        return json;
+    }
+
+    private List<Map<String, Object>> predict(StepCostModel m, String name) {
         out.printf(Locale.ROOT, "%n%s (%,d parameters), batch %d: %5s %10s %10s %12s %12s%n", name, m.parameters(),
                 BATCH, "P", "step ms", "efficiency", "batch@80%", "driver ms");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -223,6 +294,26 @@ public final class ScalingBenchmark {
         }
     }
 
+    private StepTaskTiming.Parts measureOnStepTasks(SparkSession spark, Topology net, int partitions, int steps,
+                                                   boolean empty) {
+        int rows = 8 * BATCH;
+        Dataset<Row> data = Benchmark.syntheticFrame(spark, rows, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        data.count();
+        TrainingBlocks blocks = TrainingBlocks.prepare(data, "features", "label", 784,
+                TargetEncoder.classes(10, Loss.CROSS_ENTROPY), null, SparkTrainer.DEFAULT_BLOCK_ROWS,
+                "benchmark data");
+        ComputeTimer timer = new ComputeTimer(spark.sparkContext());
+        ResidentGradientSource source = new ResidentGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
+                empty ? task -> timer.apply(Benchmark.TRANSPORT_ONLY) : timer);
+        try {
+            return StepTaskTiming.measure(source, timer, WeightInit.initialWeights(net, 1), rows / BATCH, 10, steps,
+                    executorCount(spark, spark.sparkContext().master()), partitions, Double.BYTES);
+        } finally {
+            source.pause();
+            data.unpersist(false);
+        }
+    }
+
     /** Seconds to add one gradient sum into another, a parameter: the driver's merge is one daxpy. */
     static double mergeSecondsPerParameter(int parameters) {
         double[] total = new double[parameters];
@@ -241,6 +332,25 @@ public final class ScalingBenchmark {
                 p.executors(), p.wallMs(), p.scheduleMs(), p.taskInMs(), p.computeMs(), p.taskOtherMs(),
                 p.sumsBackMs(), p.mergeMs(), p.updateMs(), p.weightBytesPerTask() / 1024,
                 p.resultBytesPerStep() / 1024);
+    }
+
+    private void print(String label, StepTaskTiming.Parts p) {
+        out.printf(Locale.ROOT, "%-26s %5d %8.1f %8.1f %9.1f %8.1f %7d %9d%s%n", label, p.executors(), p.wallMs(),
+                p.computeMs(), p.exchangeMs(), p.updateMs(), p.weightBytesPerTask() / 1024, p.sumBytesPerStep() / 1024,
+                p.fallback() == null ? "" : "  (a job a step: " + p.fallback() + ")");
+    }
+
+    private static Map<String, Object> partsJson(StepTaskTiming.Parts p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", p.steps());
+        m.put("wallMs", p.wallMs());
+        m.put("computeMs", p.computeMs());
+        m.put("exchangeMs", p.exchangeMs());
+        m.put("updateMs", p.updateMs());
+        m.put("weightBytesPerTask", p.weightBytesPerTask());
+        m.put("sumBytesPerStep", p.sumBytesPerStep());
+        m.put("fallback", p.fallback());
+        return m;
     }
 
     private static Map<String, Object> partsJson(StepAnatomy.Parts p) {

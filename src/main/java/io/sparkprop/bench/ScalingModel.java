@@ -29,7 +29,7 @@ import io.sparkprop.spark.SparkGradientSource;
 record ScalingModel(double perStepSeconds, double perExecutorSeconds, double perTaskSeconds,
                     double computeSecondsPerRow,
                     double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
-                    double bandwidthBytesPerSecond, double latencySeconds) {
+                    double bandwidthBytesPerSecond, double latencySeconds) implements StepCostModel {
 
     static final int FAN_IN = SparkGradientSource.FAN_IN;
 
@@ -51,12 +51,8 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
         return 8.0 * parameters;
     }
 
-    double computeSeconds(int p, double batch) {
-        return computeSecondsPerRow * batch / p;
-    }
-
-    /** Everything but the compute: what a step costs whatever the batch. */
-    double overheadSeconds(int p) {
+    @Override
+    public double overheadSeconds(int p) {
         int levels = treeLevels(p);
         int atDriver = sumsAtDriver(p);
         double wire = sumBytes() / bandwidthBytesPerSecond;
@@ -67,43 +63,13 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
                 + parameters * updateSecondsPerParameter + 2 * latencySeconds;
     }
 
-    double stepSeconds(int p, double batch) {
-        return computeSeconds(p, batch) + overheadSeconds(p);
-    }
-
-    double efficiency(int p, double batch) {
-        return stepSeconds(1, batch) / (p * stepSeconds(p, batch));
-    }
-
-    /** The smallest global batch (rows a step) at which P executors reach {@code target} efficiency. */
-    double batchForEfficiency(int p, double target) {
-        if (p == 1) {
-            return 1;
-        }
-        // E(B) = (c B + o1) / (c B + p op) rises with B towards 1, so the target is met from
-        // c B + o1 = target (c B + p op), that is B = (target p op - o1) / (c (1 - target)).
-        double o1 = overheadSeconds(1);
-        double op = overheadSeconds(p);
-        double b = (target * p * op - o1) / (computeSecondsPerRow * (1 - target));
-        return Math.max(1, b);
-    }
-
     /** The driver's own seconds a step: per-task work, receiving and merging the sums, the update. */
-    double driverSeconds(int p) {
+    @Override
+    public double driverSeconds(int p) {
         int atDriver = sumsAtDriver(p);
         return perExecutorSeconds * p + atDriver * sumBytes() / bandwidthBytesPerSecond
                 + Math.max(0, atDriver - 1) * parameters * mergeSecondsPerParameter
                 + parameters * updateSecondsPerParameter;
-    }
-
-    /** The first P (a power of two up to 4096) where the driver's work exceeds an executor's compute, or -1. */
-    int driverBoundFrom(double batch) {
-        for (int p = 1; p <= 4096; p *= 2) {
-            if (driverSeconds(p) > computeSeconds(p, batch)) {
-                return p;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -162,30 +128,18 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
     static ScalingModel fit(int[] executors, double[] overheadSecs, double perTaskSeconds, double computeSecondsPerRow,
                             double mergeSecondsPerParameter, double updateSecondsPerParameter, long parameters,
                             double bandwidthBytesPerSecond, double latencySeconds) {
-        if (executors.length < 2 || executors.length != overheadSecs.length) {
-            throw new IllegalArgumentException("need the overheads of at least two executor counts");
+        if (executors.length != overheadSecs.length) {
+            throw new IllegalArgumentException("need an overhead for each executor count");
         }
         ScalingModel bare = new ScalingModel(0, 0, 0, computeSecondsPerRow, mergeSecondsPerParameter,
                 updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
-        int n = executors.length;
-        double sx = 0;
-        double sy = 0;
-        double sxx = 0;
-        double sxy = 0;
-        for (int i = 0; i < n; i++) {
-            double x = executors[i];
-            double y = overheadSecs[i] - bare.overheadSeconds(executors[i]);
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+        double[] rest = new double[executors.length];
+        for (int i = 0; i < executors.length; i++) {
+            rest[i] = overheadSecs[i] - bare.overheadSeconds(executors[i]);
         }
-        double denominator = n * sxx - sx * sx;
-        if (denominator == 0) {
-            throw new IllegalArgumentException("need at least two different executor counts");
-        }
-        double b = (n * sxy - sx * sy) / denominator;
-        double a = (sy - b * sx) / n;
+        double[] line = StepCostModel.fitLine(executors, rest);
+        double a = line[0];
+        double b = line[1];
         return new ScalingModel(a, b, perTaskSeconds, computeSecondsPerRow, mergeSecondsPerParameter,
                 updateSecondsPerParameter, parameters, bandwidthBytesPerSecond, latencySeconds);
     }

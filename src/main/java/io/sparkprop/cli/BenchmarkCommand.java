@@ -54,8 +54,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--scaling",
             description = "instead: where a training step's time goes (scheduling, weights out, compute, sums back,"
                     + " merge, update) and the bytes it moves, in local mode and on local-cluster with --executors"
-                    + " executor JVMs, or on the --master given; then the scaling model fitted to those runs and its"
-                    + " predictions for 8 to 256 executors (docs/SCALING.md)")
+                    + " executor JVMs, or on the --master given, as a job a step and on step tasks; then a scaling"
+                    + " model of each fitted to those runs and its predictions for 8 to 256 executors"
+                    + " (docs/SCALING.md)")
     boolean scaling;
 
     @Option(names = "--executors", paramLabel = "N,N,...", split = ",", defaultValue = "1,2,4",

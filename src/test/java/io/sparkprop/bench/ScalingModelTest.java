@@ -72,4 +72,39 @@ class ScalingModelTest {
         assertTrue(m.driverSeconds(bound) > m.computeSeconds(bound, 2048));
         assertTrue(m.driverSeconds(bound / 2) <= m.computeSeconds(bound / 2, 2048));
     }
+
+    /** Step tasks: 2 ms a step, 1.5 ms a task, 50 us a row, 1 ns to merge and 2 ns to update a parameter, float64. */
+    static final StepTaskModel STEP_TASKS = new StepTaskModel(0.002, 0.0015, 50e-6, 1e-9, 2e-9, 235_146, 16,
+            Double.POSITIVE_INFINITY, 0);
+
+    @Test
+    void theStepTaskFitRecoversItsCostsAndTheirBytesGoThroughTheDriver() {
+        int[] p = {1, 2, 4};
+        double[] overhead = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            overhead[i] = STEP_TASKS.overheadSeconds(p[i]);
+        }
+        StepTaskModel fitted = StepTaskModel.fit(p, overhead, 50e-6, 1e-9, 2e-9, 235_146, 16);
+        assertEquals(0.002, fitted.perStepSeconds(), 1e-12);
+        assertEquals(0.0015, fitted.perTaskSeconds(), 1e-12);
+
+        // On 10 Gbit/s every task's weights (8 n) and sums (8 n) cross the driver's link: no tree.
+        StepTaskModel m = STEP_TASKS.onNetwork(10e9 / 8, 1e-4);
+        double wire = 16.0 * 235_146 / (10e9 / 8);
+        assertEquals(m.overheadSeconds(1) + 255 * (0.0015 + wire + 235_146 * 1e-9), m.overheadSeconds(256), 1e-12);
+        assertEquals(m.overheadSeconds(8) - 2e-4, m.driverSeconds(8), 1e-15, "all but the round trip is the driver's");
+        int bound = m.driverBoundFrom(2048);
+        assertTrue(m.driverSeconds(bound) > m.computeSeconds(bound, 2048));
+        assertTrue(m.driverSeconds(bound / 2) <= m.computeSeconds(bound / 2, 2048));
+        assertEquals(0.8, m.efficiency(32, m.batchForEfficiency(32, 0.8)), 1e-9);
+
+        // A network with 22x the parameters: its per-task cost (handling the bytes) grows as they do.
+        StepTaskModel wide = m.forNetwork(22 * 235_146L, 22.0);
+        assertEquals(22 * 0.0015, wide.perTaskSeconds(), 1e-12);
+        assertEquals(22 * 50e-6, wide.computeSecondsPerRow(), 1e-15);
+        assertTrue(wide.driverSeconds(32) > 20 * m.driverSeconds(32) - 0.002 * 20);
+        // Sharing two cores, only the compute queues.
+        assertEquals(50e-6 * 2048 / 1.5 + STEP_TASKS.overheadSeconds(4),
+                STEP_TASKS.stepSecondsSharing(4, 2048, 1.5), 1e-15);
+    }
 }
