@@ -16,14 +16,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>There is a task per task slot, up to one per partition; with fewer slots than partitions a
  * task serves several partitions, each into its own partial sum, so the sums stay those of a job
- * a step. The tasks hold every task slot while they run, so they stop whenever other Spark work
- * has to run and start again at the next step: before validation ({@link #pausedFor}), and when
- * any other job starts on the context meanwhile (from this thread between steps, such as a
- * listener's; or from another thread, which then waits until the current step is done). When
- * they cannot run here at all (executors that cannot reach the driver) the steps go to a job
- * each, with a warning that says why. A lost task (a lost executor) ends them all: the step is
- * repeated on tasks launched anew, after the blocks that went with it are cached again, and
- * gives the same sums.
+ * a step. The same tasks evaluate the validation rows, when given them ({@link #validating}). They
+ * hold every task slot while they run, so they stop whenever another job starts on the context
+ * (from this thread between steps, such as a listener's; or from another thread, which then
+ * waits until the current step is done), and start again at the next step. When they cannot run
+ * here at all (executors that cannot reach the driver) the steps go to a job each, with a warning
+ * that says why. A lost task (a lost executor) ends them all: the step is repeated on tasks
+ * launched anew, after the blocks that went with it are cached again, and gives the same sums.
  */
 public final class ResidentGradientSource implements GradientSource {
     private static final Logger LOG = LoggerFactory.getLogger(ResidentGradientSource.class);
@@ -33,6 +32,8 @@ public final class ResidentGradientSource implements GradientSource {
     private static final int MAX_STEP_ATTEMPTS = 4;
 
     private final TrainingBlocks data;
+    private volatile TrainingBlocks validation;       // served by the same tasks, once validating() says so
+    private volatile SparkGradientSource validationJobs; // its fallback
     private final Topology topology;
     private final int maxColumns;
     private final ShardTask.Decorator decorator;
@@ -75,12 +76,13 @@ public final class ResidentGradientSource implements GradientSource {
     @Override
     public GradientSum gradient(double[] weights, Step step) {
         return fallbackReason != null ? jobPerStep.gradient(weights, step)
-                : run(weights, ShardTask.gradient(step), step);
+                : run(weights, ShardTask.gradient(step), step, ResidentTasks.TRAINING);
     }
 
     @Override
     public GradientSum evaluate(double[] weights) {
-        return fallbackReason != null ? jobPerStep.evaluate(weights) : run(weights, ShardTask.evaluate(), null);
+        return fallbackReason != null ? jobPerStep.evaluate(weights)
+                : run(weights, ShardTask.evaluate(), null, ResidentTasks.TRAINING);
     }
 
     /** Why steps go to a job each, or null while they go to the step tasks. */
@@ -88,16 +90,16 @@ public final class ResidentGradientSource implements GradientSource {
         return fallbackReason;
     }
 
-    private GradientSum run(double[] weights, ShardTask task, Step step) {
+    private GradientSum run(double[] weights, ShardTask task, Step step, int set) {
         stepping.lock();
         try {
-            return runLocked(weights, task, step);
+            return runLocked(weights, task, step, set);
         } finally {
             stepping.unlock();
         }
     }
 
-    private GradientSum runLocked(double[] weights, ShardTask task, Step step) {
+    private GradientSum runLocked(double[] weights, ShardTask task, Step step, int set) {
         boolean asFloats = data.precision() == Precision.FLOAT32;
         ShardTask sent = decorator.apply(task);
         for (int attempt = 1; ; attempt++) {
@@ -105,12 +107,12 @@ public final class ResidentGradientSource implements GradientSource {
                 if (tasks == null) {
                     long launched = System.currentTimeMillis();
                     // a launch after a loss waits for the lost executor's slots to come back
-                    tasks = ResidentTasks.launch(data, topology, maxColumns, launchTimeoutMillis,
+                    tasks = ResidentTasks.launch(data, validation, topology, maxColumns, launchTimeoutMillis,
                             attempt > 1 ? taskCount : 0, sentSecret);
                     taskCount = Math.max(taskCount, tasks.taskCount());
                     otherJobs.listen(data.rdd().context(), launched);
                 }
-                return tasks.step(sent, weights, asFloats);
+                return tasks.step(sent, set, weights, asFloats);
             } catch (ResidentTasks.Lost e) {
                 pause();
                 if (attempt == MAX_STEP_ATTEMPTS) {
@@ -118,12 +120,16 @@ public final class ResidentGradientSource implements GradientSource {
                 }
                 if (TrainingBlocks.findCause(e, StepRDD.CachedBlocksLost.class) != null) {
                     data.recache();
+                    if (validation != null) {
+                        validation.recache();
+                    }
                 }
                 LOG.warn("sparkprop: {}; repeating the step on step tasks launched again", e.getMessage());
             } catch (ResidentTasks.CannotLaunch e) {
                 fallbackReason = e.getMessage();
                 LOG.warn("sparkprop: steps run as a Spark job each: {}", fallbackReason);
-                return step == null ? jobPerStep.evaluate(weights) : jobPerStep.gradient(weights, step);
+                return step != null ? jobPerStep.gradient(weights, step)
+                        : set == ResidentTasks.VALIDATION ? validationJobs.evaluate(weights) : jobPerStep.evaluate(weights);
             }
         }
     }
@@ -181,29 +187,40 @@ public final class ResidentGradientSource implements GradientSource {
         }
     }
 
-    /** {@code other}, with this source's step tasks paused before each of its calls (it runs Spark jobs). */
-    public GradientSource pausedFor(GradientSource other) {
+    /**
+     * The validation rows, evaluated by the same step tasks (which read them once a launch) rather
+     * than by a Spark job that would need their slots: no pause and no launch again each epoch.
+     * The sums are those {@link SparkGradientSource#evaluate} gives on them, bit for bit.
+     */
+    public GradientSource validating(TrainingBlocks rows) {
+        stepping.lock();
+        try {
+            pause(); // tasks launched without them start again with them
+            validationJobs = new SparkGradientSource(rows, topology, maxColumns, decorator);
+            validation = rows;
+        } finally {
+            stepping.unlock();
+        }
         return new GradientSource() {
             @Override
             public long rowCount() {
-                return other.rowCount();
+                return rows.rowCount();
             }
 
             @Override
             public GradientSum gradient(double[] weights, Step step) {
-                pause();
-                return other.gradient(weights, step);
+                throw new UnsupportedOperationException("validation rows are evaluated, not trained on");
             }
 
             @Override
             public GradientSum evaluate(double[] weights) {
-                pause();
-                return other.evaluate(weights);
+                return fallbackReason != null ? validationJobs.evaluate(weights)
+                        : run(weights, ShardTask.evaluate(), null, ResidentTasks.VALIDATION);
             }
 
             @Override
             public void close() {
-                other.close();
+                validationJobs.close();
             }
         };
     }
@@ -214,6 +231,9 @@ public final class ResidentGradientSource implements GradientSource {
             pause();
         } finally {
             jobPerStep.close();
+            if (validationJobs != null) {
+                validationJobs.close();
+            }
         }
     }
 }

@@ -26,21 +26,21 @@ import scala.reflect.ClassTag$;
 
 /**
  * The tasks of {@link ResidentTasks}: one per task slot, each serving a group of partitions of
- * the cached blocks (one partition when there are as many slots), reading them once and then
- * serving steps until the driver says stop. A task connects to the driver, proves it was sent by
- * this launch (the secret in the task), and loops: read a step's order ({@link StepWire}: a
- * {@link ShardTask} and the weights), run it over each of its partitions' rows into a partial
- * sum per partition (emptied and reused from step to step), send the sums back in that order.
- * The work of a step for a partition is exactly a {@link StepRDD} task's, so the sums are bitwise
- * the same; what goes is a job, its tasks and their launch per step. Each task's result is the number of steps it served.
+ * the cached training blocks (one partition when there are as many slots), and of the validation
+ * blocks when there are, reading them once and then serving steps until the driver says stop. A
+ * task connects to the driver, proves it was sent by this launch (the secret in the task), and
+ * loops: read a step's order ({@link StepWire}: a {@link ShardTask}, which set of partitions, the
+ * weights), run it over each of those partitions' rows into a partial sum per partition (emptied
+ * and reused from step to step), send the sums back in that order. The work of a step for a
+ * partition is exactly a {@link StepRDD} task's, so the sums are bitwise the same; what goes is a
+ * job, its tasks and their launch per step. Each task's result is the number of steps it served.
  */
 final class ResidentRDD extends RDD<Long> {
     private static final long serialVersionUID = 1L;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
     private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
 
-    private final int blocksId;
-    private final int[][] groups;
+    private final Served[] served;
     private final Topology topology;
     private final int maxColumns;
     private final String driverHost;
@@ -49,14 +49,27 @@ final class ResidentRDD extends RDD<Long> {
     // On the driver only: where each task's partitions are cached, for placing it.
     private final transient List<scala.collection.immutable.List<String>> locations;
 
-    /** Task i serves the partitions {@code groups[i]}, preferably where {@code locations.get(i)} says. */
+    /**
+     * One cached blocks RDD the tasks serve: task i serves its partitions {@code groups[i]}. A
+     * step's order names the set by its index: 0 the training blocks, 1 the validation blocks.
+     */
+    record Served(int blocksId, int[][] groups) implements java.io.Serializable {
+        Served(RDD<Block> blocks, int[][] groups) {
+            this(blocks.id(), groups);
+        }
+    }
+
+    /**
+     * Task i serves {@code served[s].groups[i]} of each set s, preferably where
+     * {@code locations.get(i)} says.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ResidentRDD(RDD<Block> blocks, int[][] groups, List<scala.collection.immutable.List<String>> locations,
-                Topology topology, int maxColumns, String driverHost, int driverPort, byte[] secret) {
-        super(blocks.context(), (scala.collection.immutable.List) scala.collection.immutable.Nil$.MODULE$,
+    ResidentRDD(org.apache.spark.SparkContext sc, Served[] served,
+                List<scala.collection.immutable.List<String>> locations, Topology topology, int maxColumns,
+                String driverHost, int driverPort, byte[] secret) {
+        super(sc, (scala.collection.immutable.List) scala.collection.immutable.Nil$.MODULE$,
                 ClassTag$.MODULE$.apply(Long.class));
-        this.blocksId = blocks.id();
-        this.groups = groups;
+        this.served = served;
         this.locations = locations;
         this.topology = topology;
         this.maxColumns = maxColumns;
@@ -67,8 +80,8 @@ final class ResidentRDD extends RDD<Long> {
 
     @Override
     public Partition[] getPartitions() {
-        Partition[] out = new Partition[groups.length];
-        for (int i = 0; i < groups.length; i++) {
+        Partition[] out = new Partition[served[0].groups().length];
+        for (int i = 0; i < out.length; i++) {
             out[i] = new Index(i);
         }
         return out;
@@ -82,10 +95,13 @@ final class ResidentRDD extends RDD<Long> {
     @Override
     public scala.collection.Iterator<Long> compute(Partition split, TaskContext context) {
         int index = split.index();
-        int[] partitions = groups[index];
-        Shard[] shards = new Shard[partitions.length];
-        for (int i = 0; i < partitions.length; i++) {
-            shards[i] = StepRDD.cachedShard(blocksId, partitions[i]);
+        Shard[][] shards = new Shard[served.length][];
+        for (int set = 0; set < served.length; set++) {
+            int[] partitions = served[set].groups()[index];
+            shards[set] = new Shard[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                shards[set][i] = StepRDD.cachedShard(served[set].blocksId(), partitions[i]);
+            }
         }
         ShardWorkspace ws = ExecutorWorkspaces.get(topology, maxColumns);
         SerializerInstance serializer = SparkEnv.get().closureSerializer().newInstance();
@@ -108,18 +124,24 @@ final class ResidentRDD extends RDD<Long> {
             };
             Frames.Inbox inbox = new Frames.Inbox();
             byte[] scratch = StepWire.sumScratch();
-            GradientSum[] sums = new GradientSum[partitions.length]; // kept from step to step, as the weights
+            GradientSum[][] sums = new GradientSum[served.length][]; // kept from step to step, as the weights
             double[] w = null;
             for (ByteBuffer order; (order = inbox.read(in, driver)) != null; steps++) {
                 ShardTask task = serializer.deserialize(StepWire.orderTask(order), loader, TASK);
+                int set = StepWire.orderSet(order, served.length);
+                int[] partitions = served[set].groups()[index];
                 w = StepWire.orderWeights(order, w);
+                if (sums[set] == null) {
+                    sums[set] = new GradientSum[partitions.length];
+                }
                 for (int i = 0; i < partitions.length; i++) {
-                    if (sums[i] == null) {
-                        sums[i] = new GradientSum(topology.parameterCount());
+                    if (sums[set][i] == null) {
+                        sums[set][i] = new GradientSum(topology.parameterCount());
                     }
-                    sums[i].clear();
-                    task.run(w, partitions[i], shards[i], ws, sums[i]);
-                    StepWire.writeSum(out, sums[i], scratch);
+                    GradientSum sum = sums[set][i];
+                    sum.clear();
+                    task.run(w, partitions[i], shards[set][i], ws, sum);
+                    StepWire.writeSum(out, sum, scratch);
                     out.flush();
                 }
             }

@@ -46,15 +46,19 @@ final class ResidentTasks implements AutoCloseable {
     /** How the step tasks' job starts its description in Spark's UI. */
     static final String JOB_DESCRIPTION = "sparkprop step tasks";
 
+    /** The sets of partitions the tasks serve: {@link #TRAINING}, and {@link #VALIDATION} when launched with it. */
+    static final int TRAINING = 0;
+    static final int VALIDATION = 1;
+
     private final Connection[] connections;
-    private final int[][] groups;
-    private final int partitions;
+    private final int[][][] groups;   // groups[set][task]: the partitions of that set the task serves
+    private final int[] partitions;   // partitions[set]: how many that set has
     private final int parameterCount;
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
     private ByteBuffer order; // the last step's order, its buffer reused for the next
 
-    private ResidentTasks(Connection[] connections, int[][] groups, int partitions, int parameterCount,
+    private ResidentTasks(Connection[] connections, int[][][] groups, int[] partitions, int parameterCount,
                           JavaFutureAction<List<Long>> job) {
         this.connections = connections;
         this.groups = groups;
@@ -88,15 +92,17 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /**
-     * Starts a task per task slot (at most one per partition of {@code data}) and waits until
-     * each has connected; with {@code waitForTasks} above the slots there are, it first waits up
+     * Starts a task per task slot (at most one per partition of {@code data}), each serving its
+     * group of {@code data}'s partitions and, when {@code validation} is not null, a group of
+     * those too, and waits until each has connected; with {@code waitForTasks} above the slots there are, it first waits up
      * to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
      * {@link Lost} (cache them again, launch again); one that fails otherwise, or does not connect
      * within {@code timeoutMillis}, cannot run here. The tasks are sent the secret
      * {@code sentSecret} makes from the driver's (the identity, but for tests).
      */
-    static ResidentTasks launch(TrainingBlocks data, Topology topology, int maxColumns, long timeoutMillis,
-                                int waitForTasks, java.util.function.UnaryOperator<byte[]> sentSecret)
+    static ResidentTasks launch(TrainingBlocks data, TrainingBlocks validation, Topology topology, int maxColumns,
+                                long timeoutMillis, int waitForTasks,
+                                java.util.function.UnaryOperator<byte[]> sentSecret)
             throws CannotLaunch {
         SparkContext sc = data.rdd().context();
         int partitions = data.partitionCount();
@@ -111,22 +117,33 @@ final class ResidentTasks implements AutoCloseable {
         if (slots < 1) {
             throw new CannotLaunch("no task slots within " + timeoutMillis + " ms", null);
         }
-        int[][] groups = groups(data.rdd().rdd(), data.partitionRows(), Math.min(partitions, slots));
+        int[][] trainingGroups = groups(data.rdd().rdd(), data.partitionRows(), Math.min(partitions, slots));
+        int tasksToStart = trainingGroups.length;
+        // Validation rows go where they fit the load, not where they are cached: read once a launch.
+        int[][][] groups = validation == null ? new int[][][] {trainingGroups}
+                : new int[][][] {trainingGroups, groups(validation.rdd().rdd(), validation.partitionRows(), tasksToStart)};
+        int[] partitionsBySet = validation == null ? new int[] {partitions}
+                : new int[] {partitions, validation.partitionCount()};
         String host = sc.getConf().get("spark.driver.host");
         String bind = sc.getConf().get("spark.driver.bindAddress", host);
         byte[] secret = new byte[SECRET_BYTES];
         new SecureRandom().nextBytes(secret);
-        Connection[] connections = new Connection[groups.length];
+        Connection[] connections = new Connection[tasksToStart];
         JavaFutureAction<List<Long>> job = null;
         try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(bind, 0), groups.length);
+            server.bind(new InetSocketAddress(bind, 0), tasksToStart);
             server.setSoTimeout(Frames.POLL_MILLIS);
-            ResidentRDD tasks = new ResidentRDD(data.rdd().rdd(), groups, locations(data.rdd().rdd(), groups),
-                    topology, maxColumns, host, server.getLocalPort(), sentSecret.apply(secret.clone()));
+            ResidentRDD.Served[] served = new ResidentRDD.Served[groups.length];
+            served[TRAINING] = new ResidentRDD.Served(data.rdd().rdd(), trainingGroups);
+            if (validation != null) {
+                served[VALIDATION] = new ResidentRDD.Served(validation.rdd().rdd(), groups[VALIDATION]);
+            }
+            ResidentRDD tasks = new ResidentRDD(sc, served, locations(data.rdd().rdd(), trainingGroups), topology,
+                    maxColumns, host, server.getLocalPort(), sentSecret.apply(secret.clone()));
             job = submit(sc, tasks);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             int connected = 0;
-            while (connected < groups.length) {
+            while (connected < tasksToStart) {
                 if (job.isDone()) {
                     Throwable why = failure(job);
                     if (TrainingBlocks.findCause(why, StepRDD.CachedBlocksLost.class) != null) {
@@ -135,7 +152,7 @@ final class ResidentTasks implements AutoCloseable {
                     throw new CannotLaunch("the step tasks ended before all connected: " + why, why);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new CannotLaunch(connected + " of " + groups.length + " step tasks connected to " + host
+                    throw new CannotLaunch(connected + " of " + tasksToStart + " step tasks connected to " + host
                             + " within " + timeoutMillis + " ms", null);
                 }
                 Socket socket;
@@ -145,7 +162,7 @@ final class ResidentTasks implements AutoCloseable {
                     continue;
                 }
                 // a connection that says nothing holds up the others for a few seconds at most
-                int index = greeting(socket, secret, groups.length,
+                int index = greeting(socket, secret, tasksToStart,
                         Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(GREETING_SECONDS)));
                 if (index < 0 || connections[index] != null) {
                     socket.close(); // not one of ours, or a second attempt of a task already connected
@@ -154,7 +171,7 @@ final class ResidentTasks implements AutoCloseable {
                 connections[index] = new Connection(socket);
                 connected++;
             }
-            return new ResidentTasks(connections, groups, partitions, topology.parameterCount(), job);
+            return new ResidentTasks(connections, groups, partitionsBySet, topology.parameterCount(), job);
         } catch (IOException e) {
             abandon(connections, job);
             throw new CannotLaunch("the driver could not listen for step tasks on " + bind + ": " + e, e);
@@ -189,7 +206,7 @@ final class ResidentTasks implements AutoCloseable {
 
     /** How many tasks serve the steps. */
     int taskCount() {
-        return groups.length;
+        return connections.length;
     }
 
     /**
@@ -293,12 +310,15 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /**
-     * The partial sums of every partition for {@code task} at {@code weights} (sent as float32 when
-     * {@code asFloats}), added in the order a job a step adds them
+     * The partial sums of every partition of {@code set} for {@code task} at {@code weights} (sent
+     * as float32 when {@code asFloats}), added in the order a job a step adds them
      * ({@link SparkGradientSource#mergeAsTree}), so both give bitwise the same total.
      */
-    GradientSum step(ShardTask task, double[] weights, boolean asFloats) {
-        order = StepWire.order(serializer.serialize(task, TASK), weights, asFloats, order);
+    GradientSum step(ShardTask task, int set, double[] weights, boolean asFloats) {
+        if (partitions[set] == 0) {
+            return new GradientSum(parameterCount);
+        }
+        order = StepWire.order(serializer.serialize(task, TASK), set, weights, asFloats, order);
         for (int t = 0; t < connections.length; t++) {
             try {
                 Frames.write(connections[t].out, order.duplicate());
@@ -306,14 +326,14 @@ final class ResidentTasks implements AutoCloseable {
                 throw new Lost("sending a step to step task " + t + " failed", e);
             }
         }
-        GradientSum[] parts = new GradientSum[partitions];
+        GradientSum[] parts = new GradientSum[partitions[set]];
         Frames.Peer tasks = () -> {
             if (job.isDone()) {
                 throw new IOException("the step tasks' job ended: " + failure(job));
             }
         };
         for (int t = 0; t < connections.length; t++) {
-            for (int p : groups[t]) {
+            for (int p : groups[set][t]) {
                 try {
                     ByteBuffer sum = connections[t].inbox.read(connections[t].in, tasks);
                     if (sum == null) {

@@ -129,14 +129,14 @@ public final class SparkTrainer {
                 validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null, weightCol,
                         topology.inputWidth(), targets, standardizer, blockRows, precision, "validation data");
             }
-            GradientSource check = validationBlocks == null ? null
-                    : new SparkGradientSource(validationBlocks, topology, maxColumns);
+            GradientSource check;
             if (residentSteps) {
                 ResidentGradientSource resident = new ResidentGradientSource(trainBlocks, topology, maxColumns);
-                // Validation runs as Spark jobs, which need the slots the step tasks hold.
-                check = check == null ? null : resident.pausedFor(check);
+                check = validationBlocks == null ? null : resident.validating(validationBlocks);
                 source = resident;
             } else {
+                check = validationBlocks == null ? null
+                        : new SparkGradientSource(validationBlocks, topology, maxColumns);
                 source = new SparkGradientSource(trainBlocks, topology, maxColumns);
             }
             Trainer trainer = new Trainer(topology, config, ValidationMetric.of(topology, targets));

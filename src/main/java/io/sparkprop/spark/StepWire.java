@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * times through growing buffers, on the critical path of every step, on both sides.
  *
  * <pre>
- *   order (driver to task):  int taskBytes, the ShardTask (serialized), byte asFloats, int n,
+ *   order (driver to task):  int taskBytes, the ShardTask (serialized), byte set (0 training
+ *                            partitions, 1 validation), byte asFloats, int n,
  *                            n weights as float32 (float32 training) or float64
  *   sum (task to driver):    double lossSum, long count, double weight, double correct,
  *                            byte kind, then none, parameterCount float64, or parameterCount float32
@@ -34,15 +35,16 @@ final class StepWire {
     private StepWire() {
     }
 
-    /** A step's order: the serialized task and the weights, into {@code reuse} when large enough. */
-    static ByteBuffer order(ByteBuffer task, double[] weights, boolean asFloats, ByteBuffer reuse) {
+    /** A step's order: the serialized task, the set it runs on and the weights, into {@code reuse} when large enough. */
+    static ByteBuffer order(ByteBuffer task, int set, double[] weights, boolean asFloats, ByteBuffer reuse) {
         int taskBytes = task.remaining();
-        int size = Integer.BYTES + taskBytes + 1 + Integer.BYTES
+        int size = Integer.BYTES + taskBytes + 2 + Integer.BYTES
                 + weights.length * (asFloats ? Float.BYTES : Double.BYTES);
         ByteBuffer out = reuse != null && reuse.capacity() >= size ? reuse.clear()
                 : ByteBuffer.allocate(size);
         out.order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(taskBytes).put(task.duplicate()).put((byte) (asFloats ? 1 : 0)).putInt(weights.length);
+        out.putInt(taskBytes).put(task.duplicate()).put((byte) set).put((byte) (asFloats ? 1 : 0))
+                .putInt(weights.length);
         if (asFloats) {
             var floats = out.asFloatBuffer();
             for (double w : weights) {
@@ -63,10 +65,20 @@ final class StepWire {
         return in.slice().limit(taskBytes);
     }
 
+    /** The set of partitions an order runs on, one of {@code sets}. */
+    static int orderSet(ByteBuffer order, int sets) throws IOException {
+        ByteBuffer in = order.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int set = in.get(in.position() + Integer.BYTES + in.getInt(in.position()));
+        if (set < 0 || set >= sets) {
+            throw new IOException("a step order for set " + set + " of " + sets);
+        }
+        return set;
+    }
+
     /** The weights of an order, widened to double into {@code reuse} when it has their length. */
     static double[] orderWeights(ByteBuffer order, double[] reuse) throws IOException {
         ByteBuffer in = order.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        in.position(in.position() + Integer.BYTES + in.getInt(in.position()));
+        in.position(in.position() + Integer.BYTES + in.getInt(in.position()) + 1);
         boolean asFloats = in.get() == 1;
         int n = in.getInt();
         if (n < 0 || in.remaining() != (long) n * (asFloats ? Float.BYTES : Double.BYTES)) {

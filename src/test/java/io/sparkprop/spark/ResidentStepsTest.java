@@ -180,11 +180,12 @@ class ResidentStepsTest {
     }
 
     @Test
-    void trainingRunsItsStepsInOneJobAndPausesForValidation() {
+    void trainingRunsItsStepsAndItsValidationInOneJob() {
         TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("momentum").withBatchSize(40)
                 .withStepSize(0.05).withMaxEpochs(3).withSeed(2);
         double[][] vx = features(60, 5, 4);
-        Dataset<Row> validation = frame(spark, vx, labels(vx, 3), 60);
+        // three validation partitions on two tasks, one of them empty: a task serves two, in partition order
+        Dataset<Row> validation = frame(spark, vx, labels(vx, 3), 25, 0, 35, 0);
         java.util.function.Function<Boolean, TrainingResult> train = resident -> new SparkTrainer(NET, TARGETS, null,
                 config).blockRows(16, 8).residentSteps(resident).train(frame(spark, x, y, 100, 103), validation,
                 WeightInit.initialWeights(NET, 2), TrainingListener.NONE);
@@ -193,9 +194,14 @@ class ResidentStepsTest {
         List<String> descriptions = jobDescriptions(() -> resident.add(train.apply(true)));
         assertArrayEquals(jobs.weights(), resident.get(0).weights(), 0.0);
         assertArrayEquals(jobs.lossHistory(), resident.get(0).lossHistory(), 0.0);
+        for (int e = 0; e < 3; e++) {
+            assertEquals(jobs.history().get(e).validationLoss(), resident.get(0).history().get(e).validationLoss(), 0.0,
+                    "epoch " + (e + 1) + "'s validation loss, bit for bit");
+        }
         long launches = descriptions.stream().filter(d -> d.startsWith("sparkprop step tasks")).count();
-        assertEquals(3, launches, "one launch an epoch, each after the previous epoch's validation: " + descriptions);
-        assertTrue(descriptions.stream().noneMatch(d -> d.matches("sparkprop epoch \\d+/3 step .*")), descriptions.toString());
+        assertEquals(1, launches, "the same tasks for every epoch's steps and validation: " + descriptions);
+        assertTrue(descriptions.stream().noneMatch(d -> d.matches("sparkprop epoch \\d+/3 (step|validation).*")),
+                descriptions.toString());
     }
 
     @Test

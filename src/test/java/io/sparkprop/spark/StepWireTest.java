@@ -60,19 +60,21 @@ class StepWireTest {
     }
 
     @Test
-    void anOrderCarriesTheTaskAndTheWeightsRoundedOnceForFloat32() throws IOException {
+    void anOrderCarriesTheTaskItsSetAndTheWeightsRoundedOnceForFloat32() throws IOException {
         double[] w = {0.1, -2.75, 1e-30, 3.0};
         ByteBuffer task = ByteBuffer.wrap(new byte[] {9, 8, 7});
-        ByteBuffer order = StepWire.order(task, w, true, null);
+        ByteBuffer order = StepWire.order(task, 1, w, true, null);
         ByteBuffer taskBack = StepWire.orderTask(order);
         assertEquals(3, taskBack.remaining());
         assertEquals(9, taskBack.get(0));
+        assertEquals(1, StepWire.orderSet(order, 2), "the validation set");
+        assertThrows(IOException.class, () -> StepWire.orderSet(order, 1), "a task that serves no validation rows");
         double[] back = StepWire.orderWeights(order, null);
         for (int i = 0; i < w.length; i++) {
             assertEquals((double) (float) w[i], back[i], 0.0);
         }
         double[] reuse = new double[w.length];
-        assertTrue(StepWire.orderWeights(StepWire.order(task, w, false, order), reuse) == reuse,
+        assertTrue(StepWire.orderWeights(StepWire.order(task, 0, w, false, order), reuse) == reuse,
                 "the weights' array is reused when it fits");
         assertArrayEquals(w, reuse);
         ByteBuffer truncated = order.duplicate().limit(order.limit() - 1);
