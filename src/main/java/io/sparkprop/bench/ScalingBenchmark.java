@@ -181,33 +181,16 @@ public final class ScalingBenchmark {
                         + " e = %.1f ms a task, c = %.2f us a row, merge %.2f ns and update %.2f ns a parameter%n",
                 local.perStepSeconds() * 1000, local.perExecutorSeconds() * 1000, perTask * 1000, computePerRow * 1e6,
                 mergePerParameter * 1e9, updatePerParameter * 1e9);
-        List<Map<String, Object>> fit = new ArrayList<>();
-        for (int i = 0; i < p.length; i++) {
-            // Here the executors' compute and each task's own costs queue for the shared cores.
-            double predicted = local.stepSecondsSharing(p[i], BATCH, throughput);
-            double error = predicted / walls.get(i) - 1;
-            fit.add(Map.of("executors", p[i], "measuredMs", walls.get(i) * 1000, "predictedMs", predicted * 1000,
-                    "error", error));
-            out.printf(Locale.ROOT, "fit: P=%d measured %.1f ms, model %.1f ms (%+.0f%%)%n", p[i],
-                    walls.get(i) * 1000, predicted * 1000, 100 * error);
-        }
-        json.put("fit", fit);
+        // Here the executors' compute and each task's own costs queue for the shared cores.
+        json.put("fit", checkFit(p, walls, q -> local.stepSecondsSharing(q, BATCH, throughput)));
         ScalingModel network = local.onNetwork(bandwidthGbit * 1e9 / 8, latencyMs / 1000);
-        Topology wide = new Topology(WIDE_NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
-        double flopsRatio = Benchmark.iterationFlops(wide, 1) / Benchmark.iterationFlops(net, 1);
-        Map<String, Object> predictions = new LinkedHashMap<>();
-        predictions.put("fashion-mnist 784-256-128-10", predict(network, "784-256-128-10"));
-        predictions.put("10x wider 784-2560-1280-10",
-                predict(network.forNetwork(wide.parameterCount(), flopsRatio), "784-2560-1280-10"));
+        Map<String, Object> predictions = predictions(network, net, "", "");
         // b measured here includes executors contending with the driver for two cores; what the
         // predictions become with a driver of its own is a what-if, printed as one.
-        ScalingModel whatIf = network.withPerExecutorSeconds(whatIfDriverMsPerExecutor / 1000);
         out.printf(Locale.ROOT, "%nwhat-if (an assumption, not a measurement): b = %.2f ms an executor%n",
                 whatIfDriverMsPerExecutor);
-        predictions.put("what-if b=" + whatIfDriverMsPerExecutor + "ms: fashion-mnist 784-256-128-10",
-                predict(whatIf, "784-256-128-10"));
-        predictions.put("what-if b=" + whatIfDriverMsPerExecutor + "ms: 10x wider 784-2560-1280-10",
-                predict(whatIf.forNetwork(wide.parameterCount(), flopsRatio), "784-2560-1280-10"));
+        predictions.putAll(predictions(network.withPerExecutorSeconds(whatIfDriverMsPerExecutor / 1000), net,
+                "what-if b=" + whatIfDriverMsPerExecutor + "ms: ", ""));
         json.put("bandwidthGbit", bandwidthGbit);
         json.put("latencyMs", latencyMs);
         json.put("predictions", predictions);
@@ -230,25 +213,37 @@ public final class ScalingBenchmark {
         out.printf(Locale.ROOT, "%nstep tasks' model fitted on local-cluster: a = %.2f ms a step, b = %.2f ms a task,"
                 + " c = %.2f us a row%n", local.perStepSeconds() * 1000, local.perTaskSeconds() * 1000,
                 computePerRow * 1e6);
+        json.put("fit", checkFit(p, walls, q -> local.stepSecondsSharing(q, BATCH, throughput)));
+        Map<String, Object> predictions = predictions(local.onNetwork(bandwidthGbit * 1e9 / 8, latencyMs / 1000), net,
+                "", " on step tasks");
+        json.put("predictions", predictions);
+        return json;
+    }
+
+    /** The model's step time (queueing for this machine's cores) against each one measured, printed and as rows. */
+    private List<Map<String, Object>> checkFit(int[] p, List<Double> walls,
+                                               java.util.function.IntToDoubleFunction modelSeconds) {
         List<Map<String, Object>> fit = new ArrayList<>();
         for (int i = 0; i < p.length; i++) {
-            double predicted = local.stepSecondsSharing(p[i], BATCH, throughput);
+            double predicted = modelSeconds.applyAsDouble(p[i]);
             double error = predicted / walls.get(i) - 1;
             fit.add(Map.of("executors", p[i], "measuredMs", walls.get(i) * 1000, "predictedMs", predicted * 1000,
                     "error", error));
             out.printf(Locale.ROOT, "fit: P=%d measured %.1f ms, model %.1f ms (%+.0f%%)%n", p[i],
                     walls.get(i) * 1000, predicted * 1000, 100 * error);
         }
-        json.put("fit", fit);
-        StepTaskModel network = local.onNetwork(bandwidthGbit * 1e9 / 8, latencyMs / 1000);
+        return fit;
+    }
+
+    /** Predictions for the Fashion-MNIST network and one 10x wider, keyed by {@code key} + the network. */
+    private Map<String, Object> predictions(StepCostModel m, Topology net, String key, String label) {
         Topology wide = new Topology(WIDE_NETWORK, Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
         double flopsRatio = Benchmark.iterationFlops(wide, 1) / Benchmark.iterationFlops(net, 1);
         Map<String, Object> predictions = new LinkedHashMap<>();
-        predictions.put("fashion-mnist 784-256-128-10", predict(network, "784-256-128-10 on step tasks"));
-        predictions.put("10x wider 784-2560-1280-10", predict(network.forNetwork(wide.parameterCount(), flopsRatio),
-                "784-2560-1280-10 on step tasks"));
-        json.put("predictions", predictions);
-        return json;
+        predictions.put(key + "fashion-mnist 784-256-128-10", predict(m, "784-256-128-10" + label));
+        predictions.put(key + "10x wider 784-2560-1280-10",
+                predict(m.forNetwork(wide.parameterCount(), flopsRatio), "784-2560-1280-10" + label));
+        return predictions;
     }
 
     private List<Map<String, Object>> predict(StepCostModel m, String name) {
@@ -279,11 +274,8 @@ public final class ScalingBenchmark {
 
     private StepAnatomy.Parts measure(SparkSession spark, Topology net, int partitions, int steps, boolean empty) {
         int rows = 8 * BATCH;
-        Dataset<Row> data = Benchmark.syntheticFrame(spark, rows, partitions).persist(StorageLevel.MEMORY_AND_DISK());
-        data.count();
-        TrainingBlocks blocks = TrainingBlocks.prepare(data, "features", "label", 784,
-                TargetEncoder.classes(10, Loss.CROSS_ENTROPY), null, SparkTrainer.DEFAULT_BLOCK_ROWS,
-                "benchmark data");
+        Dataset<Row> data = syntheticRows(spark, rows, partitions);
+        TrainingBlocks blocks = blocksOf(data);
         ComputeTimer timer = new ComputeTimer(spark.sparkContext());
         try (SparkGradientSource source = new SparkGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
                 empty ? task -> timer.apply(Benchmark.TRANSPORT_ONLY) : timer)) {
@@ -297,11 +289,8 @@ public final class ScalingBenchmark {
     private StepTaskTiming.Parts measureOnStepTasks(SparkSession spark, Topology net, int partitions, int steps,
                                                    boolean empty) {
         int rows = 8 * BATCH;
-        Dataset<Row> data = Benchmark.syntheticFrame(spark, rows, partitions).persist(StorageLevel.MEMORY_AND_DISK());
-        data.count();
-        TrainingBlocks blocks = TrainingBlocks.prepare(data, "features", "label", 784,
-                TargetEncoder.classes(10, Loss.CROSS_ENTROPY), null, SparkTrainer.DEFAULT_BLOCK_ROWS,
-                "benchmark data");
+        Dataset<Row> data = syntheticRows(spark, rows, partitions);
+        TrainingBlocks blocks = blocksOf(data);
         ComputeTimer timer = new ComputeTimer(spark.sparkContext());
         ResidentGradientSource source = new ResidentGradientSource(blocks, net, SparkTrainer.DEFAULT_MAX_COLUMNS,
                 empty ? task -> timer.apply(Benchmark.TRANSPORT_ONLY) : timer);
@@ -312,6 +301,18 @@ public final class ScalingBenchmark {
             source.pause();
             data.unpersist(false);
         }
+    }
+
+    /** The benchmark's synthetic rows, cached: unpersist them when done. */
+    private static Dataset<Row> syntheticRows(SparkSession spark, int rows, int partitions) {
+        Dataset<Row> data = Benchmark.syntheticFrame(spark, rows, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        data.count();
+        return data;
+    }
+
+    private static TrainingBlocks blocksOf(Dataset<Row> data) {
+        return TrainingBlocks.prepare(data, "features", "label", 784, TargetEncoder.classes(10, Loss.CROSS_ENTROPY),
+                null, SparkTrainer.DEFAULT_BLOCK_ROWS, "benchmark data");
     }
 
     /** Seconds to add one gradient sum into another, a parameter: the driver's merge is one daxpy. */

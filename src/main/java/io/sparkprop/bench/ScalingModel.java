@@ -97,7 +97,8 @@ record ScalingModel(double perStepSeconds, double perExecutorSeconds, double per
     }
 
     /** The same model for another network: the per-row compute scales with the flops, the bytes with the parameters. */
-    ScalingModel forNetwork(long otherParameters, double flopsRatio) {
+    @Override
+    public ScalingModel forNetwork(long otherParameters, double flopsRatio) {
         return new ScalingModel(perStepSeconds, perExecutorSeconds, perTaskSeconds, computeSecondsPerRow * flopsRatio,
                 mergeSecondsPerParameter, updateSecondsPerParameter, otherParameters, bandwidthBytesPerSecond,
                 latencySeconds);

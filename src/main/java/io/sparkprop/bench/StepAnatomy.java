@@ -72,15 +72,7 @@ final class StepAnatomy {
                 long t0 = System.nanoTime();
                 GradientSum sum = source.gradient(w, new Step(7, 2, s % stepsPerEpoch, stepsPerEpoch));
                 long t1 = System.nanoTime();
-                // An empty step's tasks return sums of no rows: time the update on them as they are.
-                double[] gradient = sum.count() > 0 ? sum.meanGradientInPlace() : sum.sums();
-                // The update is timed on a copy so the weights, and so the steps, stay the same
-                // whatever the rows did: a step's cost must not depend on how training went.
-                double[] scratch = w.clone();
-                long u0 = System.nanoTime();
-                adam.stepInPlace(scratch, gradient, 1e-9);
-                long u1 = System.nanoTime();
-                rows.add(new double[] {submitMs, (t1 - t0) / 1e6, (u1 - u0) / 1e6, timer.slowestNanos() / 1e6,
+                rows.add(new double[] {submitMs, (t1 - t0) / 1e6, updateMillis(adam, w, sum), timer.slowestNanos() / 1e6,
                         System.currentTimeMillis()});
             }
             sc.setLocalProperty(TaskLog.STEP, null);
@@ -89,6 +81,19 @@ final class StepAnatomy {
         } finally {
             sc.removeSparkListener(log);
         }
+    }
+
+    /**
+     * Milliseconds of Adam's update with {@code sum}'s mean gradient, on a copy of {@code weights}
+     * so that they, and so the steps, stay the same whatever the rows did: a step's cost must not
+     * depend on how training went. An empty step's sums (no rows) are taken as they are.
+     */
+    static double updateMillis(Adam adam, double[] weights, GradientSum sum) {
+        double[] gradient = sum.count() > 0 ? sum.meanGradientInPlace() : sum.sums();
+        double[] scratch = weights.clone();
+        long u0 = System.nanoTime();
+        adam.stepInPlace(scratch, gradient, 1e-9);
+        return (System.nanoTime() - u0) / 1e6;
     }
 
     private static Parts summarise(TaskLog log, List<double[]> rows, int executors, int partitions,

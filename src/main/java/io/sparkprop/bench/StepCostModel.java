@@ -20,6 +20,9 @@ interface StepCostModel {
     /** The driver's own seconds a step on P executors: work no executor can take from it. */
     double driverSeconds(int p);
 
+    /** The same model for another network of {@code parameters}, whose rows cost {@code flopsRatio} times the flops. */
+    StepCostModel forNetwork(long parameters, double flopsRatio);
+
     default double computeSeconds(int p, double batch) {
         return computeSecondsPerRow() * batch / p;
     }

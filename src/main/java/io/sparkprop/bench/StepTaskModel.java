@@ -55,7 +55,8 @@ record StepTaskModel(double perStepSeconds, double perTaskSeconds, double comput
      * The same model for another network: the compute scales with the flops; the bytes, and the
      * driver's per-task cost b (which handles those bytes), with the parameters.
      */
-    StepTaskModel forNetwork(long otherParameters, double flopsRatio) {
+    @Override
+    public StepTaskModel forNetwork(long otherParameters, double flopsRatio) {
         return new StepTaskModel(perStepSeconds, perTaskSeconds * otherParameters / parameters,
                 computeSecondsPerRow * flopsRatio, mergeSecondsPerParameter, updateSecondsPerParameter,
                 otherParameters, wireBytesPerParameter, bandwidthBytesPerSecond, latencySeconds);
