@@ -68,7 +68,8 @@ public final class ScalingBenchmark {
         double updatePerParameter = Double.NaN;
         double splitCompute = Double.NaN; // a task's compute in local mode, the batch split over its slots
         int splitSlots = 0;
-        List<Object> stepTaskRows = new ArrayList<>(); // label, parts, label, parts, ...: printed after the job a step's
+        // label, parts, label, parts, ...: printed after the job a step's table
+        List<Object> stepTaskRows = new ArrayList<>();
         List<Double> stepTaskOverheads = new ArrayList<>();
         List<Double> stepTaskWalls = new ArrayList<>();
         double stepTaskComputePerRow = Double.NaN;

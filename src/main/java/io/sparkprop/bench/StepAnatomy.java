@@ -72,8 +72,8 @@ final class StepAnatomy {
                 long t0 = System.nanoTime();
                 GradientSum sum = source.gradient(w, new Step(7, 2, s % stepsPerEpoch, stepsPerEpoch));
                 long t1 = System.nanoTime();
-                rows.add(new double[] {submitMs, (t1 - t0) / 1e6, updateMillis(adam, w, sum), timer.slowestNanos() / 1e6,
-                        System.currentTimeMillis()});
+                rows.add(new double[] {submitMs, (t1 - t0) / 1e6, updateMillis(adam, w, sum),
+                        timer.slowestNanos() / 1e6, System.currentTimeMillis()});
             }
             sc.setLocalProperty(TaskLog.STEP, null);
             log.awaitSteps(steps, 10_000);

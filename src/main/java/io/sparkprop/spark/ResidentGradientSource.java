@@ -128,8 +128,10 @@ public final class ResidentGradientSource implements GradientSource {
             } catch (ResidentTasks.CannotLaunch e) {
                 fallbackReason = e.getMessage();
                 LOG.warn("sparkprop: steps run as a Spark job each: {}", fallbackReason);
-                return step != null ? jobPerStep.gradient(weights, step)
-                        : set == ResidentTasks.VALIDATION ? validationJobs.evaluate(weights) : jobPerStep.evaluate(weights);
+                if (step != null) {
+                    return jobPerStep.gradient(weights, step);
+                }
+                return set == ResidentTasks.VALIDATION ? validationJobs.evaluate(weights) : jobPerStep.evaluate(weights);
             }
         }
     }

@@ -30,11 +30,12 @@ import scala.reflect.ClassTag$;
 /**
  * One Spark job whose tasks outlive a step: a task per task slot, each serving a group of the
  * cached blocks' partitions ({@link ResidentRDD}) and connected to the driver by a socket, served
- * one step after another. A step writes the same order (task and weights) to every connection and
- * reads back one partial sum per partition ({@link StepWire}), to be added in partition order. No
- * job, stage or task is scheduled per step; Spark still places the tasks (where the blocks are),
- * restarts nothing by itself (a lost task ends the whole job, see {@link ResidentGradientSource})
- * and shows the job in its UI while it runs.
+ * one step after another, and the validation rows when launched with them. A step writes the same
+ * order (task, set and weights) to every connection and reads back one partial sum per partition
+ * of that set ({@link StepWire}), to be added in partition order. No job, stage or task is
+ * scheduled per step; Spark still places the tasks (where the blocks are), restarts nothing by
+ * itself (a lost task ends the whole job, see {@link ResidentGradientSource}) and shows the job in
+ * its UI while it runs.
  *
  * <p>The driver listens on {@code spark.driver.bindAddress} (else {@code spark.driver.host}) on a
  * port of the system's choosing, and only while the tasks connect; a connection counts only once
@@ -94,8 +95,8 @@ final class ResidentTasks implements AutoCloseable {
     /**
      * Starts a task per task slot (at most one per partition of {@code data}), each serving its
      * group of {@code data}'s partitions and, when {@code validation} is not null, a group of
-     * those too, and waits until each has connected; with {@code waitForTasks} above the slots there are, it first waits up
-     * to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
+     * those too, and waits until each has connected; with {@code waitForTasks} above the slots
+     * there are, it first waits up to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
      * {@link Lost} (cache them again, launch again); one that fails otherwise, or does not connect
      * within {@code timeoutMillis}, cannot run here. The tasks are sent the secret
      * {@code sentSecret} makes from the driver's (the identity, but for tests).
@@ -121,7 +122,8 @@ final class ResidentTasks implements AutoCloseable {
         int tasksToStart = trainingGroups.length;
         // Validation rows go where they fit the load, not where they are cached: read once a launch.
         int[][][] groups = validation == null ? new int[][][] {trainingGroups}
-                : new int[][][] {trainingGroups, groups(validation.rdd().rdd(), validation.partitionRows(), tasksToStart)};
+                : new int[][][] {trainingGroups, groups(validation.rdd().rdd(), validation.partitionRows(),
+                        tasksToStart)};
         int[] partitionsBySet = validation == null ? new int[] {partitions}
                 : new int[] {partitions, validation.partitionCount()};
         String host = sc.getConf().get("spark.driver.host");

@@ -35,7 +35,7 @@ final class StepWire {
     private StepWire() {
     }
 
-    /** A step's order: the serialized task, the set it runs on and the weights, into {@code reuse} when large enough. */
+    /** A step's order: the serialized task, the set it runs on and the weights, into {@code reuse} if it fits. */
     static ByteBuffer order(ByteBuffer task, int set, double[] weights, boolean asFloats, ByteBuffer reuse) {
         int taskBytes = task.remaining();
         int size = Integer.BYTES + taskBytes + 2 + Integer.BYTES
