@@ -58,6 +58,9 @@ final class ResidentTasks implements AutoCloseable {
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
     private ByteBuffer order; // the last step's order, its buffer reused for the next
+    // Writes the orders, a thread per task: all at once, and never blocking the driver's thread
+    // on a task whose host vanished without closing its connection.
+    private final java.util.concurrent.ExecutorService writers;
 
     private ResidentTasks(Connection[] connections, int[][][] groups, int[] partitions, int parameterCount,
                           JavaFutureAction<List<Long>> job) {
@@ -67,6 +70,11 @@ final class ResidentTasks implements AutoCloseable {
         this.parameterCount = parameterCount;
         this.job = job;
         this.serializer = SparkEnv.get().closureSerializer().newInstance();
+        this.writers = java.util.concurrent.Executors.newFixedThreadPool(connections.length, runnable -> {
+            Thread thread = new Thread(runnable, "sparkprop: writing step orders");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Why the step tasks cannot run here at all; steps go back to a job each. */
@@ -321,19 +329,23 @@ final class ResidentTasks implements AutoCloseable {
             return new GradientSum(parameterCount);
         }
         order = StepWire.order(serializer.serialize(task, TASK), set, weights, asFloats, order);
-        for (int t = 0; t < connections.length; t++) {
-            try {
-                Frames.write(connections[t].out, order.duplicate());
-            } catch (IOException e) {
-                throw new Lost("sending a step to step task " + t + " failed", e);
-            }
+        ByteBuffer sent = order;
+        java.util.List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+        for (Connection c : connections) {
+            writes.add(writers.submit(() -> {
+                Frames.write(c.out, sent.duplicate());
+                return null;
+            }));
         }
-        GradientSum[] parts = new GradientSum[partitions[set]];
         Frames.Peer tasks = () -> {
             if (job.isDone()) {
                 throw new IOException("the step tasks' job ended: " + failure(job));
             }
         };
+        for (int t = 0; t < connections.length; t++) {
+            awaitWrite(writes.get(t), t, tasks);
+        }
+        GradientSum[] parts = new GradientSum[partitions[set]];
         for (int t = 0; t < connections.length; t++) {
             for (int p : groups[set][t]) {
                 try {
@@ -350,15 +362,36 @@ final class ResidentTasks implements AutoCloseable {
         return SparkGradientSource.mergeAsTree(parts);
     }
 
+    /** Waits for an order's write to task {@code t}, checking between polls that the tasks still run. */
+    static void awaitWrite(java.util.concurrent.Future<?> write, int t, Frames.Peer tasks) {
+        while (true) {
+            try {
+                write.get(Frames.POLL_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                try {
+                    tasks.checkAlive();
+                } catch (IOException gone) {
+                    throw new Lost("sending a step to step task " + t + " failed", gone);
+                }
+            } catch (ExecutionException e) {
+                throw new Lost("sending a step to step task " + t + " failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Lost("interrupted while sending a step to step task " + t, e);
+            }
+        }
+    }
+
     /** Tells every task to stop and waits until the job has ended, so that its task slots are free again. */
     @Override
     public void close() {
         for (Connection c : connections) {
-            try {
+            // on the writers too: a write still blocked on that connection holds its stream
+            writers.submit(() -> {
                 Frames.writeStop(c.out);
-            } catch (IOException e) {
-                // that task is gone already; the job's end below says how
-            }
+                return null; // a task gone already fails this write; the job's end below says how
+            });
         }
         try {
             job.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -368,6 +401,7 @@ final class ResidentTasks implements AutoCloseable {
             // a task that had failed already, or one that does not answer: cancel what is left
         } finally {
             abandon(connections, job);
+            writers.shutdownNow(); // a write still blocked ended when its socket closed
         }
     }
 
