@@ -184,7 +184,7 @@ class ResidentStepsTest {
         TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("momentum").withBatchSize(40)
                 .withStepSize(0.05).withMaxEpochs(3).withSeed(2);
         double[][] vx = features(60, 5, 4);
-        // three validation partitions on two tasks, one of them empty: a task serves two, in partition order
+        // four validation partitions, two of them empty, on two tasks: one serves three, in partition order
         Dataset<Row> validation = frame(spark, vx, labels(vx, 3), 25, 0, 35, 0);
         java.util.function.Function<Boolean, TrainingResult> train = resident -> new SparkTrainer(NET, TARGETS, null,
                 config).blockRows(16, 8).residentSteps(resident).train(frame(spark, x, y, 100, 103), validation,
