@@ -26,12 +26,29 @@ public final class SparkTrainer {
     /** Rows per cached block. */
     public static final int DEFAULT_BLOCK_ROWS = 1024;
     /**
-     * Samples per BLAS call in a task (the width of the workspace): wide enough for a partition's
-     * share of the shipped recipe's step (about 1,034 rows: 60,000 in 29 steps on two partitions)
-     * in one call, whose float32 sums are then floats exactly and travel as such (StepWire).
-     * docs/SPEED.md has what 512, 1024 and 2048 measured.
+     * Samples per BLAS call in a task (the width of the workspace), at most: wide enough for a
+     * partition's share of the shipped recipe's step (about 1,034 rows: 60,000 in 29 steps on two
+     * partitions) in one call, whose float32 sums are then floats exactly and travel as such
+     * (StepWire). docs/SPEED.md has what 512, 1024 and 2048 measured. A wide network gets fewer
+     * ({@link #workspaceColumns}).
      */
     public static final int DEFAULT_MAX_COLUMNS = 2048;
+    /** What a task's workspace may take: about a 784-2560-1280-10 network's at 512 columns in float64. */
+    static final long WORKSPACE_BYTES = 32L << 20;
+
+    /**
+     * The workspace width for {@code topology}: {@link #DEFAULT_MAX_COLUMNS}, or fewer (down to 64)
+     * where its activations, deltas and gathered inputs would take more than {@link #WORKSPACE_BYTES}
+     * in float64, one workspace per task thread.
+     */
+    public static int workspaceColumns(Topology topology) {
+        long units = 0;
+        for (int l = 1; l <= topology.layerCount(); l++) {
+            units += topology.width(l);
+        }
+        long bytesPerColumn = Double.BYTES * (2 * units + topology.inputWidth());
+        return (int) Math.max(64, Math.min(DEFAULT_MAX_COLUMNS, WORKSPACE_BYTES / bytesPerColumn));
+    }
 
     private final Topology topology;
     private final TargetEncoder targets;
@@ -43,7 +60,7 @@ public final class SparkTrainer {
     private String weightCol;
     private int blockRows = DEFAULT_BLOCK_ROWS;
     private Precision precision = Precision.FLOAT64;
-    private int maxColumns = DEFAULT_MAX_COLUMNS;
+    private int maxColumns; // 0: workspaceColumns(topology)
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
     private boolean resume;
@@ -129,15 +146,16 @@ public final class SparkTrainer {
                 validationBlocks = TrainingBlocks.prepare(validation, featuresCol, labelCol, null, weightCol,
                         topology.inputWidth(), targets, standardizer, blockRows, precision, "validation data");
             }
+            int columns = maxColumns > 0 ? maxColumns : workspaceColumns(topology);
             GradientSource check;
             if (residentSteps) {
-                ResidentGradientSource resident = new ResidentGradientSource(trainBlocks, topology, maxColumns);
+                ResidentGradientSource resident = new ResidentGradientSource(trainBlocks, topology, columns);
                 check = validationBlocks == null ? null : resident.validating(validationBlocks);
                 source = resident;
             } else {
                 check = validationBlocks == null ? null
-                        : new SparkGradientSource(validationBlocks, topology, maxColumns);
-                source = new SparkGradientSource(trainBlocks, topology, maxColumns);
+                        : new SparkGradientSource(validationBlocks, topology, columns);
+                source = new SparkGradientSource(trainBlocks, topology, columns);
             }
             Trainer trainer = new Trainer(topology, config, ValidationMetric.of(topology, targets));
             if (checkpoints != null) {

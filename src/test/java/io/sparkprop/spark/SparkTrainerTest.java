@@ -271,4 +271,17 @@ class SparkTrainerTest {
         assertEquals(2, SparkGradientSource.aggregationDepth(64));
         assertEquals(3, SparkGradientSource.aggregationDepth(65));
     }
+
+    @Test
+    void aWideNetworksWorkspaceIsNarrowerSoThatItsBuffersStayBounded() {
+        java.util.function.IntFunction<Topology> net = hidden -> new Topology(new int[] {784, hidden, hidden / 2, 10},
+                Activation.RELU, Activation.SOFTMAX, Loss.CROSS_ENTROPY);
+        assertEquals(SparkTrainer.DEFAULT_MAX_COLUMNS, SparkTrainer.workspaceColumns(net.apply(256)),
+                "the shipped Fashion-MNIST network keeps a step's share in one call");
+        int wide = SparkTrainer.workspaceColumns(net.apply(2560));
+        assertEquals(494, wide, "32 MiB over 8 bytes x (2 x 3850 units + 784 inputs) a column");
+        assertTrue(8L * wide * (2 * 3850 + 784) <= SparkTrainer.WORKSPACE_BYTES);
+        assertEquals(64, SparkTrainer.workspaceColumns(new Topology(new int[] {784, 100_000, 10}, Activation.RELU,
+                Activation.SOFTMAX, Loss.CROSS_ENTROPY)), "never narrower than 64");
+    }
 }
