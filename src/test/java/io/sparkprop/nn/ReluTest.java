@@ -1,6 +1,7 @@
 package io.sparkprop.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,28 @@ class ReluTest {
         double[] delta = {4.0, -2.0, 1.5, -0.25, 3.0, -7.0};
         Activation.RELU.derivativeTimesInPlace(delta, 0, a, 0, a.length);
         assertArrayEquals(new double[] {0.0, -2.0, 1.5, -0.25, 3.0, -0.0}, delta);
+    }
+
+    @Test
+    void floatDerivativeIsSignumOfTheActivationBitForBit() {
+        // Every a >= 0 a float unit can hold, the edges of the power-of-two factors among them,
+        // and NaN: the vectorised form must give exactly delta * signum(a), signed zeros included.
+        float[] a = {0f, Float.MIN_VALUE, 2 * Float.MIN_VALUE, 0x1p-127f, Float.MIN_NORMAL, 0x1p-22f, 0.3f, 1f,
+            1.5f, 2f, 0x1p100f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NaN, 0f};
+        float[] delta = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            delta[i] = (i % 2 == 0 ? -1 : 1) * (0.75f + i);
+        }
+        float[] expected = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            expected[i] = delta[i] * Math.signum(a[i]);
+        }
+        Activation.RELU.derivativeTimesInPlace(delta, a, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(delta[i]),
+                    "a = " + a[i] + ": " + delta[i] + " against " + expected[i]);
+        }
+        assertEquals(0x80000000, Float.floatToRawIntBits(delta[14]), "an off unit keeps the sign of a negative delta");
     }
 
     @Test
