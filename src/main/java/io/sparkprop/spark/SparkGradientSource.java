@@ -188,7 +188,9 @@ public final class SparkGradientSource implements GradientSource {
     /**
      * The partial sums of partitions 0..P-1, added as {@link #treeMerge} adds them (groups of
      * {@link #FAN_IN} at each level, in partition order), and as the depth-one path of
-     * {@link #aggregateOnce} does (into the first part): bitwise the total of a job a step.
+     * {@link #aggregateOnce} does (into the first part): bitwise the total of a job a step. It
+     * adds into the parts themselves and returns one of them (or a new sum if none has rows), so
+     * that a caller that reuses the parts' arrays allocates none.
      */
     static GradientSum mergeAsTree(GradientSum[] parts) {
         if (aggregationDepth(parts.length) == 1) {
@@ -198,20 +200,32 @@ public final class SparkGradientSource implements GradientSource {
             }
             return total;
         }
-        int parameterCount = parts[0].parameterCount();
-        List<Tuple2<Integer, GradientSum>> level = new ArrayList<>();
-        for (int p = 0; p < parts.length; p++) {
-            level.add(new Tuple2<>(p, parts[p]));
-        }
+        List<GradientSum> level = List.of(parts);
         for (int depth = aggregationDepth(parts.length); depth > 1; depth--) {
-            List<Tuple2<Integer, GradientSum>> next = new ArrayList<>();
+            List<GradientSum> next = new ArrayList<>();
             for (int from = 0; from < level.size(); from += FAN_IN) {
-                next.add(new Tuple2<>(next.size(),
-                        mergeInOrder(level.subList(from, Math.min(level.size(), from + FAN_IN)), parameterCount)));
+                next.add(mergeIntoFirst(level.subList(from, Math.min(level.size(), from + FAN_IN))));
             }
             level = next;
         }
-        return mergeInOrder(level, parameterCount);
+        return mergeIntoFirst(level);
+    }
+
+    /**
+     * {@link #mergeInOrder} of parts already in order, added into the first that has rows rather
+     * than into a new sum: the same values, as {@link GradientSum#merge} skips parts without rows
+     * and makes a new sum an exact copy of the first part it takes.
+     */
+    private static GradientSum mergeIntoFirst(List<GradientSum> ordered) {
+        GradientSum total = null;
+        for (GradientSum part : ordered) {
+            if (total != null) {
+                total.merge(part);
+            } else if (part.count() > 0) {
+                total = part;
+            }
+        }
+        return total != null ? total : new GradientSum(ordered.get(0).parameterCount());
     }
 
     private static GradientSum mergeInOrder(Iterable<Tuple2<Integer, GradientSum>> parts, int parameterCount) {

@@ -144,8 +144,16 @@ final class StepWire {
         return new byte[CHUNK * Double.BYTES];
     }
 
-    /** The sum a task sent, in a new array: the driver adds the step's sums into the first. */
+    /** The sum a task sent, in a new array. */
     static GradientSum readSum(ByteBuffer message, int parameterCount) throws IOException {
+        return readSum(message, parameterCount, null);
+    }
+
+    /**
+     * The sum a task sent, its values in {@code reuse} when that holds parameterCount values, else
+     * in a new array; the driver adds the step's sums into the first.
+     */
+    static GradientSum readSum(ByteBuffer message, int parameterCount, double[] reuse) throws IOException {
         ByteBuffer in = message.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (in.remaining() < SUM_HEADER) {
             throw new IOException("a partial sum of " + in.remaining() + " bytes");
@@ -161,12 +169,11 @@ final class StepWire {
             throw new IOException("a partial sum of kind " + kind + " with " + in.remaining() + " bytes of sums for "
                     + parameterCount + " parameters");
         }
-        double[] sums = null;
+        double[] sums = kind == NO_SUMS ? null
+                : reuse != null && reuse.length == parameterCount ? reuse : new double[parameterCount];
         if (kind == DOUBLE_SUMS) {
-            sums = new double[parameterCount];
             in.asDoubleBuffer().get(sums);
         } else if (kind == FLOAT_SUMS) {
-            sums = new double[parameterCount];
             var floats = in.asFloatBuffer();
             for (int i = 0; i < parameterCount; i++) {
                 sums[i] = floats.get(i);

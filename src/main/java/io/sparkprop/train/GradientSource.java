@@ -11,7 +11,11 @@ public interface GradientSource extends AutoCloseable {
     /** N, the number of training rows. */
     long rowCount();
 
-    /** The sums of dW, db, loss, count and correct over the rows of this step, at these weights. */
+    /**
+     * The sums of dW, db, loss, count and correct over the rows of this step, at these weights.
+     * The sum is the caller's until its next call on this source, which may reuse its arrays (step
+     * tasks do: a step then allocates nothing the size of the network on the driver).
+     */
     GradientSum gradient(double[] weights, Step step);
 
     /** Loss, count and correct count over all rows at these weights, with no gradient. */

@@ -6,6 +6,7 @@ import static io.sparkprop.spark.SparkTestSupport.labels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.data.TargetEncoder;
@@ -102,8 +103,16 @@ class ResidentStepsTest {
                 expected.add(jobs.gradient(w, new Step(1, 1, s, 3)));
             }
             ResidentGradientSource resident = new ResidentGradientSource(data, NET, 8);
+            double[] first = null;
             for (int s = 0; s < 3; s++) {
-                assertSameSums(expected.get(s), resident.gradient(w, new Step(1, 1, s, 3)), layout + " step " + s);
+                GradientSum actual = resident.gradient(w, new Step(1, 1, s, 3));
+                assertSameSums(expected.get(s), actual, layout + " step " + s);
+                if (s == 0) {
+                    first = actual.sums();
+                } else {
+                    // the driver reads each step's sums into the arrays of the step before
+                    assertSame(first, actual.sums(), "step " + s + " allocated its sums anew");
+                }
             }
             assertNull(resident.fallbackReason(), "the step tasks ran");
             resident.pause();

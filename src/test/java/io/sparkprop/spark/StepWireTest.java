@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.nn.GradientSum;
@@ -46,6 +48,25 @@ class StepWireTest {
         for (int i = 0; i < N; i++) {
             assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(backDoubles.sums()[i]));
         }
+    }
+
+    @Test
+    void aSumIsReadIntoTheArrayGivenWhenItFits() throws IOException {
+        double[] values = new double[N];
+        for (int i = 0; i < N; i++) {
+            values[i] = (float) (i * 0.37 - 5);
+        }
+        double[] reuse = new double[N];
+        java.util.Arrays.fill(reuse, 99.0); // every value is overwritten, none added to
+        GradientSum back = StepWire.readSum(sent(sum(values, 1.0, 2, 2.0, 1.0)), N, reuse);
+        assertSame(reuse, back.sums());
+        assertArrayEquals(values, reuse);
+        GradientSum doubles = StepWire.readSum(sent(sum(new double[N], 1.0, 2, 2.0, 1.0)), N, reuse);
+        assertSame(reuse, doubles.sums());
+        assertArrayEquals(new double[N], reuse, "zeros go as floats too");
+        assertNotSame(reuse, StepWire.readSum(sent(sum(values, 1.0, 2, 2.0, 1.0)), N, new double[N - 1]).sums(),
+                "an array of another length is not the network's");
+        assertFalse(StepWire.readSum(sent(GradientSum.of(N, null, 1.5, 3, 3.0, 1.0)), N, reuse).hasSums());
     }
 
     @Test
