@@ -56,8 +56,10 @@ public final class GradientSum implements Serializable {
             throw new IllegalArgumentException(sums.length + " sums for " + parameterCount + " parameters");
         }
         s.sums = sums;
-        s.addWeightedStatistics(lossSum, 0, weight, correct);
+        s.lossSum = lossSum;
         s.count = count;
+        s.weight = weight;
+        s.correct = correct;
         return s;
     }
 

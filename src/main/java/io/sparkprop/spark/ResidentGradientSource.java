@@ -32,8 +32,9 @@ public final class ResidentGradientSource implements GradientSource {
     private static final int MAX_STEP_ATTEMPTS = 4;
 
     private final TrainingBlocks data;
-    private volatile TrainingBlocks validation;       // served by the same tasks, once validating() says so
-    private volatile SparkGradientSource validationJobs; // its fallback
+    // The validation rows (validation.data()), served by the same tasks once validating() says so;
+    // the source itself is their fallback, a job an evaluation.
+    private volatile SparkGradientSource validation;
     private final Topology topology;
     private final int maxColumns;
     private final ShardTask.Decorator decorator;
@@ -107,8 +108,8 @@ public final class ResidentGradientSource implements GradientSource {
                 if (tasks == null) {
                     long launched = System.currentTimeMillis();
                     // a launch after a loss waits for the lost executor's slots to come back
-                    tasks = ResidentTasks.launch(data, validation, topology, maxColumns, launchTimeoutMillis,
-                            attempt > 1 ? taskCount : 0, sentSecret);
+                    tasks = ResidentTasks.launch(data, validation == null ? null : validation.data(), topology,
+                            maxColumns, launchTimeoutMillis, attempt > 1 ? taskCount : 0, sentSecret);
                     taskCount = Math.max(taskCount, tasks.taskCount());
                     otherJobs.listen(data.rdd().context(), launched);
                 }
@@ -121,7 +122,7 @@ public final class ResidentGradientSource implements GradientSource {
                 if (TrainingBlocks.findCause(e, StepRDD.CachedBlocksLost.class) != null) {
                     data.recache();
                     if (validation != null) {
-                        validation.recache();
+                        validation.data().recache();
                     }
                 }
                 LOG.warn("sparkprop: {}; repeating the step on step tasks launched again", e.getMessage());
@@ -131,7 +132,7 @@ public final class ResidentGradientSource implements GradientSource {
                 if (step != null) {
                     return jobPerStep.gradient(weights, step);
                 }
-                return set == ResidentTasks.VALIDATION ? validationJobs.evaluate(weights) : jobPerStep.evaluate(weights);
+                return set == ResidentTasks.VALIDATION ? validation.evaluate(weights) : jobPerStep.evaluate(weights);
             }
         }
     }
@@ -195,11 +196,11 @@ public final class ResidentGradientSource implements GradientSource {
      * The sums are those {@link SparkGradientSource#evaluate} gives on them, bit for bit.
      */
     public GradientSource validating(TrainingBlocks rows) {
+        SparkGradientSource jobs = new SparkGradientSource(rows, topology, maxColumns, decorator);
         stepping.lock();
         try {
             pause(); // tasks launched without them start again with them
-            validationJobs = new SparkGradientSource(rows, topology, maxColumns, decorator);
-            validation = rows;
+            validation = jobs;
         } finally {
             stepping.unlock();
         }
@@ -216,13 +217,13 @@ public final class ResidentGradientSource implements GradientSource {
 
             @Override
             public GradientSum evaluate(double[] weights) {
-                return fallbackReason != null ? validationJobs.evaluate(weights)
+                return fallbackReason != null ? jobs.evaluate(weights)
                         : run(weights, ShardTask.evaluate(), null, ResidentTasks.VALIDATION);
             }
 
             @Override
             public void close() {
-                validationJobs.close();
+                jobs.close();
             }
         };
     }
@@ -233,8 +234,8 @@ public final class ResidentGradientSource implements GradientSource {
             pause();
         } finally {
             jobPerStep.close();
-            if (validationJobs != null) {
-                validationJobs.close();
+            if (validation != null) {
+                validation.close();
             }
         }
     }

@@ -30,6 +30,11 @@ public final class SparkGradientSource implements GradientSource {
     private final ShardTask.Decorator decorator;
     private final long inTaskWeightBytes;
 
+    /** The cached rows it runs on. */
+    TrainingBlocks data() {
+        return data;
+    }
+
     public SparkGradientSource(TrainingBlocks data, Topology topology, int maxColumns) {
         this(data, topology, maxColumns, ShardTask.Decorator.NONE);
     }
