@@ -139,10 +139,10 @@ final class ResidentRDD extends RDD<Long> {
                         sums[set][i] = new GradientSum(topology.parameterCount());
                     }
                     GradientSum sum = sums[set][i];
-                    sum.clear();
                     task.run(w, partitions[i], shards[set][i], ws, sum);
                     StepWire.writeSum(out, sum, scratch);
                     out.flush();
+                    sum.clear(); // emptied while the driver updates, not when the next order is here
                 }
             }
         } catch (IOException e) {
