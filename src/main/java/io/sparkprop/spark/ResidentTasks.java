@@ -58,10 +58,10 @@ final class ResidentTasks implements AutoCloseable {
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
     private ByteBuffer order; // the last step's order, its buffer reused for the next
-    // received[p]: partition p's sums as they came back, the arrays reused from step to step. A
-    // step that allocated them anew (two gradient-sized arrays a step in the Fashion-MNIST job)
-    // kept the driver's young generation growing into memory never touched before: in runs on
-    // executor JVMs, whole epochs were a third slower while the driver faulted those pages in.
+    // received[p]: partition p's sums as they came back, the arrays reused from step to step. New
+    // arrays each step (two gradient-sized ones in the Fashion-MNIST job) kept the driver's young
+    // generation growing, and on executor JVMs whole epochs were a third slower, the time spent in
+    // readSum (docs/SCALING.md, "Below the floor").
     private final double[][] received;
     // Writes the orders, a thread per task: all at once, and never blocking the driver's thread
     // on a task whose host vanished without closing its connection.

@@ -3,9 +3,9 @@ package io.sparkprop.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.nn.GradientSum;
@@ -61,9 +61,13 @@ class StepWireTest {
         GradientSum back = StepWire.readSum(sent(sum(values, 1.0, 2, 2.0, 1.0)), N, reuse);
         assertSame(reuse, back.sums());
         assertArrayEquals(values, reuse);
-        GradientSum doubles = StepWire.readSum(sent(sum(new double[N], 1.0, 2, 2.0, 1.0)), N, reuse);
+        double[] notFloats = new double[N];
+        for (int i = 0; i < N; i++) {
+            notFloats[i] = i * 0.37 - 5; // sent as doubles
+        }
+        GradientSum doubles = StepWire.readSum(sent(sum(notFloats, 1.0, 2, 2.0, 1.0)), N, reuse);
         assertSame(reuse, doubles.sums());
-        assertArrayEquals(new double[N], reuse, "zeros go as floats too");
+        assertArrayEquals(notFloats, reuse);
         assertNotSame(reuse, StepWire.readSum(sent(sum(values, 1.0, 2, 2.0, 1.0)), N, new double[N - 1]).sums(),
                 "an array of another length is not the network's");
         assertFalse(StepWire.readSum(sent(GradientSum.of(N, null, 1.5, 3, 3.0, 1.0)), N, reuse).hasSums());
