@@ -21,12 +21,7 @@ public final class PackedDoubles {
     /** Writes the length, then the values. */
     public static void write(ObjectOutput out, double[] values) throws IOException {
         out.writeInt(values.length);
-        byte[] bytes = new byte[Math.min(values.length, CHUNK) * Double.BYTES];
-        for (int from = 0; from < values.length; from += CHUNK) {
-            int n = Math.min(CHUNK, values.length - from);
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, from, n);
-            out.write(bytes, 0, n * Double.BYTES);
-        }
+        writeValues(out::write, values, false, new byte[Math.min(values.length, CHUNK) * Double.BYTES]);
     }
 
     /**
@@ -35,14 +30,39 @@ public final class PackedDoubles {
      */
     public static void writeAsFloats(ObjectOutput out, double[] values) throws IOException {
         out.writeInt(values.length);
-        byte[] bytes = new byte[Math.min(values.length, CHUNK) * Float.BYTES];
+        writeValues(out::write, values, true, new byte[Math.min(values.length, CHUNK) * Float.BYTES]);
+    }
+
+    /** Where {@link #writeValues} puts its bytes: an OutputStream's or an ObjectOutput's write. */
+    @FunctionalInterface
+    public interface Bytes {
+        void write(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /** A scratch buffer that holds any chunk {@link #writeValues} writes. */
+    public static byte[] chunkScratch() {
+        return new byte[CHUNK * Double.BYTES];
+    }
+
+    /**
+     * The values alone, little-endian, as doubles or rounded to floats, a chunk at a time through
+     * {@code scratch} (as large as a chunk of the values in their width, or larger).
+     */
+    public static void writeValues(Bytes out, double[] values, boolean asFloats, byte[] scratch) throws IOException {
+        int width = asFloats ? Float.BYTES : Double.BYTES;
+        ByteBuffer chunk = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
         for (int from = 0; from < values.length; from += CHUNK) {
             int n = Math.min(CHUNK, values.length - from);
-            var floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                floats.put((float) values[from + i]);
+            chunk.clear();
+            if (asFloats) {
+                var floats = chunk.asFloatBuffer();
+                for (int i = from, end = from + n; i < end; i++) {
+                    floats.put((float) values[i]);
+                }
+            } else {
+                chunk.asDoubleBuffer().put(values, from, n);
             }
-            out.write(bytes, 0, n * Float.BYTES);
+            out.write(scratch, 0, n * width);
         }
     }
 

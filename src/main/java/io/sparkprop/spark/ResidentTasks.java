@@ -110,10 +110,10 @@ final class ResidentTasks implements AutoCloseable {
      * Starts a task per task slot (at most one per partition of {@code data}), each serving its
      * group of {@code data}'s partitions and, when {@code validation} is not null, a group of
      * those too, and waits until each has connected; with {@code waitForTasks} above the slots
-     * there are, it first waits up to {@code timeoutMillis} for that many. A job that fails before then with its blocks gone is
-     * {@link Lost} (cache them again, launch again); one that fails otherwise, or does not connect
-     * within {@code timeoutMillis}, cannot run here. The tasks are sent the secret
-     * {@code sentSecret} makes from the driver's (the identity, but for tests).
+     * there are, it first waits up to {@code timeoutMillis} for that many. A job that fails before
+     * then with its blocks gone is {@link Lost} (cache them again, launch again); one that fails
+     * otherwise, or does not connect within {@code timeoutMillis}, cannot run here. The tasks are
+     * sent the secret {@code sentSecret} makes from the driver's (the identity, but for tests).
      */
     static ResidentTasks launch(TrainingBlocks data, TrainingBlocks validation, Topology topology, int maxColumns,
                                 long timeoutMillis, int waitForTasks,

@@ -1,6 +1,7 @@
 package io.sparkprop.spark;
 
 import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.PackedDoubles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -29,8 +30,6 @@ final class StepWire {
     private static final byte NO_SUMS = 0;
     private static final byte DOUBLE_SUMS = 1;
     private static final byte FLOAT_SUMS = 2;
-    /** Values converted per chunk when writing sums to a stream: a 64 KB scratch buffer. */
-    private static final int CHUNK = 8192;
 
     private StepWire() {
     }
@@ -97,8 +96,8 @@ final class StepWire {
     }
 
     /**
-     * Writes one partition's sum as a message, the sums through {@code scratch} (at least
-     * {@code CHUNK} doubles' bytes) straight into {@code out}, without flushing it: as floats when
+     * Writes one partition's sum as a message, the sums through {@code scratch}
+     * ({@link #sumScratch}) straight into {@code out}, without flushing it: as floats when
      * every one of them is a float exactly (a float32 partition whose step rows fit one workspace
      * adds a single float partial sum into zeros), else as doubles. Either way the driver gets the
      * same doubles.
@@ -113,19 +112,8 @@ final class StepWire {
                 .put(kind);
         Frames.writeLength(out, SUM_HEADER + n * width);
         out.write(header.array());
-        ByteBuffer chunk = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < n; from += CHUNK) {
-            int len = Math.min(CHUNK, n - from);
-            chunk.clear();
-            if (kind == FLOAT_SUMS) {
-                var floats = chunk.asFloatBuffer();
-                for (int i = from, end = from + len; i < end; i++) {
-                    floats.put((float) sums[i]);
-                }
-            } else {
-                chunk.asDoubleBuffer().put(sums, from, len);
-            }
-            out.write(scratch, 0, len * width);
+        if (sums != null) {
+            PackedDoubles.writeValues(out::write, sums, kind == FLOAT_SUMS, scratch);
         }
     }
 
@@ -141,7 +129,7 @@ final class StepWire {
 
     /** A scratch buffer for {@link #writeSum}. */
     static byte[] sumScratch() {
-        return new byte[CHUNK * Double.BYTES];
+        return PackedDoubles.chunkScratch();
     }
 
     /** The sum a task sent, in a new array. */
