@@ -93,6 +93,7 @@ final class RecipeBenchmark {
             one.put("finalAccuracy", clock.lastAccuracy);
             one.put("epochs", clock.epochs);
             one.put("trainingSeconds", clock.trainingSeconds());
+            one.put("secondsAtEpochEnd", clock.secondsAtEpochEnd);
             return one;
         } finally {
             rows.unpersist(false);
@@ -109,6 +110,8 @@ final class RecipeBenchmark {
         Integer epochToTarget;
         double lastAccuracy = Double.NaN;
         int epochs;
+        /** Training seconds when each epoch ended, as PyTorch's side prints them. */
+        final List<Double> secondsAtEpochEnd = new ArrayList<>();
 
         Clock(double target) {
             this.target = target;
@@ -129,6 +132,7 @@ final class RecipeBenchmark {
             scoringNanos += System.nanoTime() - scoringStart;
             epochs = stats.epoch();
             lastAccuracy = stats.validationMetric();
+            secondsAtEpochEnd.add(Math.round(trainingSeconds() * 1000) / 1000.0);
             if (secondsToTarget == null && lastAccuracy >= target) {
                 secondsToTarget = trainingSeconds();
                 epochToTarget = stats.epoch();
