@@ -66,6 +66,21 @@ public final class PackedDoubles {
         }
     }
 
+    /**
+     * The first {@code n} floats alone, little-endian, a chunk at a time through {@code scratch}
+     * (a {@link #chunkScratch}) with bulk copies.
+     */
+    public static void writeFloats(Bytes out, float[] values, int n, byte[] scratch) throws IOException {
+        int chunk = scratch.length / Float.BYTES;
+        var view = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int from = 0; from < n; from += chunk) {
+            int count = Math.min(chunk, n - from);
+            view.clear();
+            view.put(values, from, count);
+            out.write(scratch, 0, count * Float.BYTES);
+        }
+    }
+
     /** Reads what {@link #writeAsFloats} wrote, widened back to double (exactly: every float is a double). */
     public static double[] readFloats(ObjectInput in) throws IOException {
         int length = in.readInt();
@@ -74,15 +89,35 @@ public final class PackedDoubles {
         }
         double[] values = new double[length];
         byte[] bytes = new byte[Math.min(length, CHUNK) * Float.BYTES];
+        float[] floats = new float[Math.min(length, CHUNK)];
         for (int from = 0; from < length; from += CHUNK) {
             int n = Math.min(CHUNK, length - from);
             in.readFully(bytes, 0, n * Float.BYTES);
-            var floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                values[from + i] = floats.get();
-            }
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats, 0, n);
+            widen(floats, n, values, from);
         }
         return values;
+    }
+
+    /**
+     * The next {@code n} little-endian floats of {@code in} (from its position, which stays),
+     * widened into {@code into}. Through a float array, a chunk at a time: a buffer view's bulk
+     * get is a copy, where reading its floats one by one measured three times slower.
+     */
+    public static void readFloats(ByteBuffer in, double[] into, int n) {
+        var view = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] floats = new float[Math.min(n, CHUNK)];
+        for (int from = 0; from < n; from += CHUNK) {
+            int count = Math.min(CHUNK, n - from);
+            view.get(floats, 0, count);
+            widen(floats, count, into, from);
+        }
+    }
+
+    private static void widen(float[] floats, int n, double[] into, int at) {
+        for (int i = 0; i < n; i++) {
+            into[at + i] = floats[i];
+        }
     }
 
     /** Reads what {@link #write} wrote. */

@@ -36,31 +36,41 @@ public final class Adam implements Optimizer {
         t = 0;
     }
 
+    /** One pass over the arrays: the driver updates while every task waits, every step. */
     @Override
     public void stepInPlace(double[] weights, double[] gradient, double stepSize) {
-        direction(gradient, gradient);
+        t++;
+        double c1 = 1.0 - Math.pow(beta1, t);
+        double c2 = 1.0 - Math.pow(beta2, t);
         for (int i = 0; i < weights.length; i++) {
-            weights[i] -= stepSize * gradient[i];
+            weights[i] -= stepSize * advance(i, gradient[i], c1, c2);
         }
     }
 
     /**
      * Advances the moments by one step with {@code gradient} and writes the bias-corrected
-     * direction (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) into {@code into} (which may be
-     * the gradient array itself); LAMB rescales it per tensor.
+     * direction into {@code into} (which may be the gradient array itself); LAMB rescales it per
+     * tensor.
      */
     void direction(double[] gradient, double[] into) {
         t++;
         double c1 = 1.0 - Math.pow(beta1, t);
         double c2 = 1.0 - Math.pow(beta2, t);
         for (int i = 0; i < gradient.length; i++) {
-            double g = gradient[i];
-            double mi = beta1 * m[i] + (1.0 - beta1) * g;
-            double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            into[i] = (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+            into[i] = advance(i, gradient[i], c1, c2);
         }
+    }
+
+    /**
+     * Moves m_i and v_i on by g and returns (m_i / c1) / (sqrt(v_i / c2) + eps), with c1 = 1 - b1^t
+     * and c2 = 1 - b2^t.
+     */
+    private double advance(int i, double g, double c1, double c2) {
+        double mi = beta1 * m[i] + (1.0 - beta1) * g;
+        double vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        return (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
     }
 
     @Override

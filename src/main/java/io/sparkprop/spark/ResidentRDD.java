@@ -123,7 +123,7 @@ final class ResidentRDD extends RDD<Long> {
                 }
             };
             Frames.Inbox inbox = new Frames.Inbox();
-            byte[] scratch = StepWire.sumScratch();
+            StepWire.SumScratch scratch = new StepWire.SumScratch();
             GradientSum[][] sums = new GradientSum[served.length][]; // kept from step to step, as the weights
             double[] w = null;
             for (ByteBuffer order; (order = inbox.read(in, driver)) != null; steps++) {

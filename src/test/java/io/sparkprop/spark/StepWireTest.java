@@ -29,9 +29,16 @@ class StepWireTest {
         }
         floats[7] = -0.0;
         doubles[5] = Double.NaN;
-        assertTrue(StepWire.allFloats(floats));
-        assertFalse(StepWire.allFloats(doubles));
-        assertFalse(StepWire.allFloats(new double[] {Double.NaN}), "NaN goes as a double");
+        StepWire.SumScratch scratch = new StepWire.SumScratch();
+        assertTrue(scratch.roundsExactly(floats));
+        assertFalse(scratch.roundsExactly(doubles));
+        assertTrue(scratch.roundsExactly(new double[] {Double.NaN}), "Java's NaN is a float's NaN widened");
+        assertFalse(scratch.roundsExactly(new double[] {Double.longBitsToDouble(0x7ff0000000000001L)}),
+                "a NaN whose payload a float cannot hold goes as a double");
+        assertFalse(scratch.roundsExactly(new double[] {0.0, 1e300}), "beyond float's range");
+        assertFalse(scratch.roundsExactly(new double[] {Double.MIN_VALUE}), "below float's smallest");
+        assertTrue(scratch.roundsExactly(new double[] {Float.MIN_VALUE, -Float.MAX_VALUE,
+            Double.NEGATIVE_INFINITY}));
 
         ByteBuffer asFloats = sent(sum(floats, 2.5, 4, 3.0, 2.0));
         ByteBuffer asDoubles = sent(sum(doubles, 2.5, 4, 3.0, 2.0));
@@ -44,6 +51,10 @@ class StepWireTest {
         assertEquals(4, back.count());
         assertEquals(3.0, back.weight());
         assertEquals(2.0, back.correct());
+        double[] nanPayload = floats.clone();
+        nanPayload[11] = Double.longBitsToDouble(0x7ff0000000000001L);
+        GradientSum backNan = StepWire.readSum(sent(sum(nanPayload, 0, 1, 1, 0)), N);
+        assertEquals(0x7ff0000000000001L, Double.doubleToRawLongBits(backNan.sums()[11]));
         GradientSum backDoubles = StepWire.readSum(asDoubles, N);
         for (int i = 0; i < N; i++) {
             assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(backDoubles.sums()[i]));
@@ -113,7 +124,7 @@ class StepWireTest {
     /** What a task writes, as the driver's inbox hands it over: the message without its length. */
     private static ByteBuffer sent(GradientSum sum) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        StepWire.writeSum(bytes, sum, StepWire.sumScratch());
+        StepWire.writeSum(bytes, sum, new StepWire.SumScratch());
         ByteBuffer all = ByteBuffer.wrap(bytes.toByteArray());
         assertEquals(all.remaining() - Integer.BYTES, all.getInt(), "the length prefix");
         return all.slice();
