@@ -89,35 +89,15 @@ public final class PackedDoubles {
         }
         double[] values = new double[length];
         byte[] bytes = new byte[Math.min(length, CHUNK) * Float.BYTES];
-        float[] floats = new float[Math.min(length, CHUNK)];
         for (int from = 0; from < length; from += CHUNK) {
             int n = Math.min(CHUNK, length - from);
             in.readFully(bytes, 0, n * Float.BYTES);
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats, 0, n);
-            widen(floats, n, values, from);
+            var floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                values[from + i] = floats.get();
+            }
         }
         return values;
-    }
-
-    /**
-     * The next {@code n} little-endian floats of {@code in} (from its position, which stays),
-     * widened into {@code into}. Through a float array, a chunk at a time: a buffer view's bulk
-     * get is a copy, where reading its floats one by one measured three times slower.
-     */
-    public static void readFloats(ByteBuffer in, double[] into, int n) {
-        var view = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] floats = new float[Math.min(n, CHUNK)];
-        for (int from = 0; from < n; from += CHUNK) {
-            int count = Math.min(CHUNK, n - from);
-            view.get(floats, 0, count);
-            widen(floats, count, into, from);
-        }
-    }
-
-    private static void widen(float[] floats, int n, double[] into, int at) {
-        for (int i = 0; i < n; i++) {
-            into[at + i] = floats[i];
-        }
     }
 
     /** Reads what {@link #write} wrote. */

@@ -85,7 +85,10 @@ final class StepWire {
         }
         double[] w = reuse != null && reuse.length == n ? reuse : new double[n];
         if (asFloats) {
-            PackedDoubles.readFloats(in, w, n);
+            var floats = in.asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                w[i] = floats.get(i);
+            }
         } else {
             in.asDoubleBuffer().get(w);
         }
@@ -122,9 +125,9 @@ final class StepWire {
 
         /**
          * Rounds {@code values} to float into this scratch and tells whether each one comes back
-         * bit for bit (NaN too, when its payload survives). One pass that vectorises: a check
-         * that stops at the first mismatch, then the rounding, took three times as long, and the
-         * driver waits for it every step.
+         * bit for bit (NaN too, when its payload survives). One pass with no early exit: a check
+         * that stopped at the first mismatch, then the rounding, took about twice as long
+         * (src/bench/ConversionTiming.java), and the driver waits for it every step.
          */
         boolean roundsExactly(double[] values) {
             if (floats.length != values.length) {
@@ -170,7 +173,10 @@ final class StepWire {
         if (kind == DOUBLE_SUMS) {
             in.asDoubleBuffer().get(sums);
         } else if (kind == FLOAT_SUMS) {
-            PackedDoubles.readFloats(in, sums, parameterCount);
+            var floats = in.asFloatBuffer();
+            for (int i = 0; i < parameterCount; i++) {
+                sums[i] = floats.get(i);
+            }
         }
         return GradientSum.of(parameterCount, sums, lossSum, count, weight, correct);
     }

@@ -72,6 +72,38 @@ class OptimizerTest {
     }
 
     @Test
+    void adamsStepIsItsDirectionTakenAlphaTimesBitForBit() {
+        // stepInPlace moves the weights in the moments' own pass; LAMB takes the direction apart.
+        // Both must be the same arithmetic, or a resumed or LAMB-checked run would drift.
+        Adam oneStep = new Adam();
+        Adam byDirection = new Adam();
+        oneStep.initialise(50);
+        byDirection.initialise(50);
+        java.util.Random random = new java.util.Random(9);
+        double[] w = new double[50];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = random.nextGaussian();
+        }
+        double[] w2 = w.clone();
+        for (int t = 1; t <= 6; t++) {
+            double[] g = new double[50];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3);
+            }
+            double alpha = 0.01 * t;
+            oneStep.stepInPlace(w, g.clone(), alpha);
+            double[] d = new double[50];
+            byDirection.direction(g, d);
+            for (int i = 0; i < w2.length; i++) {
+                w2[i] -= alpha * d[i];
+            }
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(w2[i]), Double.doubleToRawLongBits(w[i]), "step " + t);
+            }
+        }
+    }
+
+    @Test
     void stateRoundTripsAndBadSettingsAreRejected() {
         Adam adam = new Adam();
         adam.initialise(2);
