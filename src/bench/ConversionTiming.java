@@ -1,3 +1,5 @@
+import io.sparkprop.nn.PackedDoubles;
+import io.sparkprop.optim.Adam;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -10,10 +12,11 @@ import java.util.Locale;
  * it), what the task and the driver do with the floats they receive (widen them to double), and
  * Adam's step. Sized for the Fashion-MNIST network (784-256-128-10: 235,146 parameters). These
  * loops run while the other side waits, every step (docs/SPEED.md, "The step's conversions").
- * Prints the median of the rounds, in ms per pass.
+ * sparkprop's own code ({@link PackedDoubles#roundsExactly}, {@link Adam}) against the way it was
+ * written before. Prints the median of the rounds, in ms per pass.
  *
- * Run from the repository (no build needed):
- *   java src/bench/ConversionTiming.java [ROUNDS]
+ * Run from the repository, after a build:
+ *   java -cp target/sparkprop.jar src/bench/ConversionTiming.java [ROUNDS]
  */
 public class ConversionTiming {
     private static final int N = 235_146;
@@ -30,24 +33,26 @@ public class ConversionTiming {
         ByteBuffer bytes = ByteBuffer.allocate(N * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(floats);
         double[] w = new double[N];
+        Adam adam = new Adam(B1, B2, EPS);
+        adam.initialise(N);
         double[] m = new double[N];
         double[] v = new double[N];
         double[] g = new double[N];
         String[] names = {
-            "check (stops at the first non-float), then round", "round and check in one pass",
+            "check (stops at the first non-float), then round", "round and check in one pass (sparkprop)",
             "floats read one by one from a buffer view", "floats read in bulk, then widened",
-            "Adam: direction pass, then weights pass", "Adam: one pass",
+            "Adam: direction pass, then weights pass", "Adam: one pass (sparkprop)",
         };
         double[][] ms = new double[names.length][rounds];
         boolean[] sink = new boolean[1];
         for (int r = 0; r < rounds; r++) {
             ms[0][r] = time(() -> sink[0] ^= checkThenRound(sums, floats));
-            ms[1][r] = time(() -> sink[0] ^= roundAndCheck(sums, floats));
+            ms[1][r] = time(() -> sink[0] ^= PackedDoubles.roundsExactly(sums, floats));
             ms[2][r] = time(() -> readOneByOne(bytes, back));
             ms[3][r] = time(() -> readInBulk(bytes, floats, back));
             Arrays.fill(g, 1e-3);
             ms[4][r] = time(() -> adamTwoPasses(w, g, m, v));
-            ms[5][r] = time(() -> adamOnePass(w, g, m, v));
+            ms[5][r] = time(() -> adam.stepInPlace(w, g, ALPHA));
         }
         for (int k = 0; k < names.length; k++) {
             Arrays.sort(ms[k]);
@@ -76,16 +81,6 @@ public class ConversionTiming {
         return true;
     }
 
-    private static boolean roundAndCheck(double[] values, float[] into) {
-        long differ = 0;
-        for (int i = 0; i < values.length; i++) {
-            float f = (float) values[i];
-            into[i] = f;
-            differ |= Double.doubleToRawLongBits(f) ^ Double.doubleToRawLongBits(values[i]);
-        }
-        return differ == 0;
-    }
-
     private static void readOneByOne(ByteBuffer in, double[] into) {
         FloatBuffer view = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         for (int i = 0; i < into.length; i++) {
@@ -103,30 +98,23 @@ public class ConversionTiming {
     private static final double B1 = 0.9;
     private static final double B2 = 0.999;
     private static final double EPS = 1e-8;
-    private static final double C1 = 0.5;
-    private static final double C2 = 0.3;
     private static final double ALPHA = 1e-9;
+    private static long t;
 
+    /** Adam as sparkprop wrote it before 5034a66: the direction into g, then the weights. */
     private static void adamTwoPasses(double[] w, double[] g, double[] m, double[] v) {
+        t++;
+        double c1 = 1.0 - Math.pow(B1, t); // not constants: a division by one the JIT could fold
+        double c2 = 1.0 - Math.pow(B2, t);
         for (int i = 0; i < g.length; i++) {
             double mi = B1 * m[i] + (1.0 - B1) * g[i];
             double vi = B2 * v[i] + (1.0 - B2) * g[i] * g[i];
             m[i] = mi;
             v[i] = vi;
-            g[i] = (mi / C1) / (Math.sqrt(vi / C2) + EPS);
+            g[i] = (mi / c1) / (Math.sqrt(vi / c2) + EPS);
         }
         for (int i = 0; i < w.length; i++) {
             w[i] -= ALPHA * g[i];
-        }
-    }
-
-    private static void adamOnePass(double[] w, double[] g, double[] m, double[] v) {
-        for (int i = 0; i < g.length; i++) {
-            double mi = B1 * m[i] + (1.0 - B1) * g[i];
-            double vi = B2 * v[i] + (1.0 - B2) * g[i] * g[i];
-            m[i] = mi;
-            v[i] = vi;
-            w[i] -= ALPHA * ((mi / C1) / (Math.sqrt(vi / C2) + EPS));
         }
     }
 }

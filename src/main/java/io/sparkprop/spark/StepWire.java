@@ -123,23 +123,12 @@ final class StepWire {
         private final byte[] bytes = PackedDoubles.chunkScratch();
         private float[] floats = new float[0];
 
-        /**
-         * Rounds {@code values} to float into this scratch and tells whether each one comes back
-         * bit for bit (NaN too, when its payload survives). One pass with no early exit: a check
-         * that stopped at the first mismatch, then the rounding, took about twice as long
-         * (src/bench/ConversionTiming.java), and the driver waits for it every step.
-         */
+        /** Rounds {@code values} into this scratch; whether each comes back ({@link PackedDoubles#roundsExactly}). */
         boolean roundsExactly(double[] values) {
             if (floats.length != values.length) {
                 floats = new float[values.length];
             }
-            long differ = 0;
-            for (int i = 0; i < values.length; i++) {
-                float f = (float) values[i];
-                floats[i] = f;
-                differ |= Double.doubleToRawLongBits(f) ^ Double.doubleToRawLongBits(values[i]);
-            }
-            return differ == 0;
+            return PackedDoubles.roundsExactly(values, floats);
         }
     }
 
