@@ -58,7 +58,6 @@ public class ConversionTiming {
             Arrays.sort(ms[k]);
             System.out.printf(Locale.ROOT, "%-50s %.3f ms%n", names[k], ms[k][rounds / 2]);
         }
-        System.out.println(sink[0] ? "" : " ");
     }
 
     private static double time(Runnable pass) {

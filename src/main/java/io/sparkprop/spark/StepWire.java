@@ -123,7 +123,10 @@ final class StepWire {
         private final byte[] bytes = PackedDoubles.chunkScratch();
         private float[] floats = new float[0];
 
-        /** Rounds {@code values} into this scratch; whether each comes back ({@link PackedDoubles#roundsExactly}). */
+        /**
+         * Rounds {@code values} into this scratch's floats and tells whether every one comes back
+         * bit for bit ({@link PackedDoubles#roundsExactly}).
+         */
         boolean roundsExactly(double[] values) {
             if (floats.length != values.length) {
                 floats = new float[values.length];

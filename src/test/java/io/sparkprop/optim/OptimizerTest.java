@@ -74,7 +74,7 @@ class OptimizerTest {
     @Test
     void adamsStepIsItsDirectionTakenAlphaTimesBitForBit() {
         // stepInPlace moves the weights in the moments' own pass; LAMB takes the direction apart.
-        // Both must be the same arithmetic, or a resumed or LAMB-checked run would drift.
+        // Adam's step must stay alpha times that direction, to the bit.
         Adam oneStep = new Adam();
         Adam byDirection = new Adam();
         oneStep.initialise(50);
