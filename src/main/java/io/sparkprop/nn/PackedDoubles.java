@@ -17,6 +17,8 @@ public final class PackedDoubles {
 
     /** Values per chunk: the bytes go through a 64 KB buffer, not a copy of the whole array. */
     private static final int CHUNK = 8192;
+    /** How many values {@link #roundsExactly} checks one by one before its single pass. */
+    private static final int PROBE = 64;
 
     /** Writes the length, then the values. */
     public static void write(ObjectOutput out, double[] values) throws IOException {
@@ -69,13 +71,23 @@ public final class PackedDoubles {
     /**
      * Rounds each value to float into {@code into} (at least as long) and tells whether every one
      * comes back bit for bit when widened (NaN too, when a float keeps its payload): then the
-     * floats carry the values exactly, in half the bytes. One pass with no early exit: a check
-     * that stopped at the first mismatch, then the rounding, took about twice as long
+     * floats carry the values exactly, in half the bytes, and {@code into} holds them (not when
+     * it returns false). The first values are probed one by one, so that doubles (float64
+     * training) are told apart at once; the rest go in one pass with no early exit: a check that
+     * stopped at the first mismatch, then the rounding, took about twice as long
      * (src/bench/ConversionTiming.java), on the path of every step.
      */
     public static boolean roundsExactly(double[] values, float[] into) {
+        int probed = Math.min(values.length, PROBE);
+        for (int i = 0; i < probed; i++) {
+            float f = (float) values[i];
+            if (Double.doubleToRawLongBits(f) != Double.doubleToRawLongBits(values[i])) {
+                return false;
+            }
+            into[i] = f;
+        }
         long differ = 0;
-        for (int i = 0; i < values.length; i++) {
+        for (int i = probed; i < values.length; i++) {
             float f = (float) values[i];
             into[i] = f;
             differ |= Double.doubleToRawLongBits(f) ^ Double.doubleToRawLongBits(values[i]);

@@ -62,6 +62,21 @@ class StepWireTest {
     }
 
     @Test
+    void oneValueThatIsNotAFloatSendsTheWholeSumAsDoublesWhereverItIs() throws IOException {
+        for (int at : new int[] {0, 63, 64, N - 1}) {
+            double[] values = new double[N];
+            for (int i = 0; i < N; i++) {
+                values[i] = (float) (i * 0.37 - 5);
+            }
+            values[at] = 0.1;
+            assertFalse(new StepWire.SumScratch().roundsExactly(values), "at " + at);
+            ByteBuffer message = sent(sum(values, 1.0, 2, 2.0, 1.0));
+            assertEquals(33 + 8 * N, message.remaining(), "at " + at);
+            assertArrayEquals(values, StepWire.readSum(message, N).sums());
+        }
+    }
+
+    @Test
     void aSumIsReadIntoTheArrayGivenWhenItFits() throws IOException {
         double[] values = new double[N];
         for (int i = 0; i < N; i++) {
