@@ -1,5 +1,7 @@
 package io.sparkprop.optim;
 
+import io.sparkprop.nn.Slices;
+
 /**
  * Adam (Kingma and Ba, 2015), bias-corrected: at step t = 1, 2, ...
  * m = b1 m + (1-b1) dW; v = b2 v + (1-b2) dW^2;
@@ -36,15 +38,20 @@ public final class Adam implements Optimizer {
         t = 0;
     }
 
-    /** One pass over the arrays: the driver updates while every task waits, every step. */
+    /**
+     * One pass over the arrays, in {@link Slices} on the driver's cores: the driver updates while
+     * every task waits, every step.
+     */
     @Override
     public void stepInPlace(double[] weights, double[] gradient, double stepSize) {
         t++;
         double c1 = 1.0 - Math.pow(beta1, t);
         double c2 = 1.0 - Math.pow(beta2, t);
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] -= stepSize * advance(i, gradient[i], c1, c2);
-        }
+        Slices.run(weights.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                weights[i] -= stepSize * advance(i, gradient[i], c1, c2);
+            }
+        });
     }
 
     /**
@@ -56,9 +63,11 @@ public final class Adam implements Optimizer {
         t++;
         double c1 = 1.0 - Math.pow(beta1, t);
         double c2 = 1.0 - Math.pow(beta2, t);
-        for (int i = 0; i < gradient.length; i++) {
-            into[i] = advance(i, gradient[i], c1, c2);
-        }
+        Slices.run(gradient.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                into[i] = advance(i, gradient[i], c1, c2);
+            }
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sparkprop.train;
 
 import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
+import io.sparkprop.nn.Slices;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.optim.Optimizer;
 import java.lang.reflect.RecordComponent;
@@ -209,18 +210,22 @@ public final class Trainer {
         }
         for (int l = 1; l <= topology.layerCount(); l++) {
             int off = topology.weightOffset(l);
-            for (int i = off, end = topology.biasOffset(l); i < end; i++) {
-                gradient[i] += lambda * w[i];
-            }
+            Slices.run(topology.biasOffset(l) - off, (from, to) -> {
+                for (int i = off + from, end = off + to; i < end; i++) {
+                    gradient[i] += lambda * w[i];
+                }
+            });
         }
     }
 
     private static boolean allFinite(double[] v) {
-        for (double x : v) {
-            if (!Double.isFinite(x)) {
-                return false;
+        return Slices.all(v.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if (!Double.isFinite(v[i])) {
+                    return false;
+                }
             }
-        }
-        return true;
+            return true;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkprop.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -69,6 +70,47 @@ class OptimizerTest {
         double expected = w[0] - 0.1 * (m0 / (1 - 0.81)) / (Math.sqrt(v0 / (1 - 0.998001)) + 1e-8);
         adam.stepInPlace(w, gradient(w), 0.1);
         assertEquals(expected, w[0], 1e-15);
+    }
+
+    @Test
+    void adamInSlicesGivesTheBitsOfItsFormulaTakenElementByElement() {
+        // past two slices' worth of parameters, so that the update runs in slices on any machine with two cores
+        int n = 3 * io.sparkprop.nn.Slices.MIN_SLICE + 17;
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double eps = 1e-8;
+        Adam adam = new Adam(b1, b2, eps);
+        adam.initialise(n);
+        java.util.Random random = new java.util.Random(11);
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = random.nextGaussian();
+        }
+        double[] expected = w.clone();
+        double[] m = new double[n];
+        double[] v = new double[n];
+        for (int t = 1; t <= 3; t++) {
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3);
+            }
+            double alpha = 0.003 * t;
+            adam.stepInPlace(w, g, alpha);
+            double c1 = 1.0 - Math.pow(b1, t);
+            double c2 = 1.0 - Math.pow(b2, t);
+            for (int i = 0; i < n; i++) {
+                m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                expected[i] -= alpha * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + eps));
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(w[i]),
+                        "step " + t + ", parameter " + i);
+            }
+        }
+        double[][] state = adam.state();
+        assertArrayEquals(m, state[0]);
+        assertArrayEquals(v, state[1]);
     }
 
     @Test
