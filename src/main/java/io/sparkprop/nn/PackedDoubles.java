@@ -41,11 +41,6 @@ public final class PackedDoubles {
         void write(byte[] bytes, int offset, int length) throws IOException;
     }
 
-    /** A scratch buffer that holds any chunk {@link #writeValues} writes. */
-    public static byte[] chunkScratch() {
-        return new byte[CHUNK * Double.BYTES];
-    }
-
     /**
      * The values alone, little-endian, as doubles or rounded to floats, a chunk at a time through
      * {@code scratch} (as large as a chunk of the values in their width, or larger).
@@ -93,21 +88,6 @@ public final class PackedDoubles {
             differ |= Double.doubleToRawLongBits(f) ^ Double.doubleToRawLongBits(values[i]);
         }
         return differ == 0;
-    }
-
-    /**
-     * The first {@code n} floats alone, little-endian, a chunk at a time through {@code scratch}
-     * (a {@link #chunkScratch}) with bulk copies.
-     */
-    public static void writeFloats(Bytes out, float[] values, int n, byte[] scratch) throws IOException {
-        int chunk = scratch.length / Float.BYTES;
-        var view = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        for (int from = 0; from < n; from += chunk) {
-            int count = Math.min(chunk, n - from);
-            view.clear();
-            view.put(values, from, count);
-            out.write(scratch, 0, count * Float.BYTES);
-        }
     }
 
     /** Reads what {@link #writeAsFloats} wrote, widened back to double (exactly: every float is a double). */

@@ -2,20 +2,25 @@ package io.sparkprop.spark;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 
 /**
  * Length-prefixed messages between the driver and its resident step tasks ({@link ResidentTasks}).
- * Sockets are read with a short timeout, so that a side waiting for the other (a step's sums, the
- * next step's weights) checks between polls whether the other is still there: the driver asks
- * whether the Spark job still runs, a task whether it was killed. A peer that dies outright closes
- * its connection, which ends a read at once.
+ * A side waiting for the other (a step's sums, the next step's weights) polls, and checks between
+ * polls whether the other is still there: the driver asks whether the Spark job still runs, a task
+ * whether it was killed. A peer that dies outright closes its connection, which ends a wait at once.
+ *
+ * <p>Messages go through non-blocking channels from and into direct buffers: the kernel copies
+ * them straight from and into the buffers. Socket streams over heap arrays, read with a timeout,
+ * took twice as long to move a Fashion-MNIST network's floats across (docs/SPEED.md, "Sockets"),
+ * four times every step.
  */
 final class Frames {
-    /** How long a read waits before it checks on the peer. */
+    /** How long a wait lasts before it checks on the peer. */
     static final int POLL_MILLIS = 200;
     /** The length that says "no more steps". */
     private static final int STOP = -1;
@@ -23,86 +28,137 @@ final class Frames {
     private Frames() {
     }
 
-    /** What a waiting reader checks between polls; throws when waiting longer is pointless. */
+    /** What a waiting side checks between polls; throws when waiting longer is pointless. */
     @FunctionalInterface
     interface Peer {
         void checkAlive() throws IOException;
     }
 
-    static void write(OutputStream out, ByteBuffer message) throws IOException {
-        writeLength(out, message.remaining());
-        if (message.hasArray()) {
-            out.write(message.array(), message.arrayOffset() + message.position(), message.remaining());
-        } else {
-            byte[] copy = new byte[message.remaining()];
-            message.duplicate().get(copy);
-            out.write(copy);
-        }
-        out.flush();
-    }
-
-    /** Starts a message of {@code length} bytes, for a writer that streams its body itself. */
-    static void writeLength(OutputStream out, int length) throws IOException {
-        if (length < 0) {
-            throw new IllegalArgumentException("a message of " + length + " bytes");
-        }
-        writeInt(out, length);
-    }
-
-    static void writeStop(OutputStream out) throws IOException {
-        writeInt(out, STOP);
-        out.flush();
-    }
+    /** A peer that is never given up on by the waiting side itself (its connection's end still ends a wait). */
+    static final Peer PATIENT = () -> { };
 
     /**
-     * Reads messages into one buffer, grown as needed and kept: a message read is valid until the
-     * next read. The step tasks' messages are megabytes each, every step.
+     * One end of a connection. One thread may read while another writes; reads are not safe
+     * from two threads at once, nor are writes.
      */
-    static final class Inbox {
-        private final byte[] header = new byte[Integer.BYTES];
-        private byte[] body = new byte[0];
+    static final class Link implements AutoCloseable {
+        private final SocketChannel channel;
+        private final Selector readable;
+        private final Selector writable;
+        private final ByteBuffer readLength = ByteBuffer.allocateDirect(Integer.BYTES);
+        private final ByteBuffer writeLength = ByteBuffer.allocateDirect(Integer.BYTES);
+        // The last message read, its buffer grown as needed and kept: the step tasks' messages are
+        // megabytes each, every step.
+        private ByteBuffer body = ByteBuffer.allocateDirect(0);
 
-        /** The next message, or null when the peer said stop. */
-        ByteBuffer read(InputStream in, Peer peer) throws IOException {
-            readFully(in, header, header.length, peer);
-            int length = ByteBuffer.wrap(header).getInt();
+        /** Takes over {@code channel}, connected, and makes it non-blocking. */
+        Link(SocketChannel channel) throws IOException {
+            this.channel = channel;
+            Selector r = null;
+            Selector w = null;
+            try {
+                channel.configureBlocking(false);
+                channel.socket().setTcpNoDelay(true);
+                r = Selector.open();
+                w = Selector.open();
+                channel.register(r, SelectionKey.OP_READ);
+                channel.register(w, SelectionKey.OP_WRITE);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(r);
+                closeQuietly(w);
+                closeQuietly(channel);
+                throw e;
+            }
+            this.readable = r;
+            this.writable = w;
+        }
+
+        /** The next message, valid until the next read, or null when the peer said stop. */
+        ByteBuffer read(Peer peer) throws IOException {
+            readLength.clear();
+            readFully(readLength, peer);
+            int length = readLength.getInt(0);
             if (length == STOP) {
                 return null;
             }
             if (length < 0) {
                 throw new IOException("a message of " + length + " bytes: the stream is out of step");
             }
-            if (body.length < length) {
-                body = new byte[length];
+            if (body.capacity() < length) {
+                body = ByteBuffer.allocateDirect(length);
             }
-            readFully(in, body, length, peer);
-            return ByteBuffer.wrap(body, 0, length).slice();
+            body.clear().limit(length);
+            readFully(body, peer);
+            return body.flip().slice();
         }
-    }
 
-    static void readFully(InputStream in, byte[] into, Peer peer) throws IOException {
-        readFully(in, into, into.length, peer);
-    }
+        /** Fills what remains of {@code into}. */
+        void readFully(ByteBuffer into, Peer peer) throws IOException {
+            while (into.hasRemaining()) {
+                int n = channel.read(into);
+                if (n < 0) {
+                    throw new EOFException("the connection closed with " + into.remaining() + " bytes to come");
+                }
+                if (n == 0 && !await(readable)) {
+                    peer.checkAlive(); // what was read stays in the buffer: a wait mid-message loses nothing
+                }
+            }
+        }
 
-    /** Reads the first {@code length} bytes of {@code into}. */
-    private static void readFully(InputStream in, byte[] into, int length, Peer peer) throws IOException {
-        int at = 0;
-        while (at < length) {
-            int n;
+        /** Sends {@code message} (from its position to its limit) with its length ahead of it. */
+        void write(ByteBuffer message, Peer peer) throws IOException {
+            writeLength.clear();
+            writeLength.putInt(0, message.remaining());
+            writeFully(new ByteBuffer[] {writeLength, message}, peer);
+        }
+
+        /** Tells the peer there is nothing more. */
+        void writeStop(Peer peer) throws IOException {
+            writeLength.clear();
+            writeLength.putInt(0, STOP);
+            writeFully(new ByteBuffer[] {writeLength}, peer);
+        }
+
+        /** Sends bytes as they are, without a length: the greeting. */
+        void writeRaw(ByteBuffer bytes, Peer peer) throws IOException {
+            writeFully(new ByteBuffer[] {bytes}, peer);
+        }
+
+        private void writeFully(ByteBuffer[] parts, Peer peer) throws IOException {
+            ByteBuffer last = parts[parts.length - 1];
+            while (last.hasRemaining() || parts[0].hasRemaining()) {
+                if (channel.write(parts) == 0 && !await(writable)) {
+                    peer.checkAlive();
+                }
+            }
+        }
+
+        /** Whether the channel became ready within a poll. */
+        private static boolean await(Selector selector) throws IOException {
             try {
-                n = in.read(into, at, length - at);
-            } catch (SocketTimeoutException e) {
-                peer.checkAlive(); // the offset is ours, so a timeout mid-message loses nothing
-                continue;
+                int ready = selector.select(POLL_MILLIS);
+                selector.selectedKeys().clear();
+                return ready > 0;
+            } catch (ClosedSelectorException e) {
+                throw new IOException("the connection was closed", e);
             }
-            if (n < 0) {
-                throw new EOFException("the connection closed after " + at + " of " + length + " bytes");
-            }
-            at += n;
         }
-    }
 
-    private static void writeInt(OutputStream out, int value) throws IOException {
-        out.write(ByteBuffer.allocate(Integer.BYTES).putInt(value).array());
+        @Override
+        public void close() {
+            closeQuietly(channel);
+            closeQuietly(readable);
+            closeQuietly(writable);
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing is all that was asked
+                }
+            }
+        }
     }
 }

@@ -5,15 +5,11 @@ import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.train.Shard;
 import io.sparkprop.train.ShardWorkspace;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkEnv;
@@ -107,26 +103,27 @@ final class ResidentRDD extends RDD<Long> {
         SerializerInstance serializer = SparkEnv.get().closureSerializer().newInstance();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         long steps = 0;
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(driverHost, driverPort), CONNECT_TIMEOUT_MILLIS);
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(Frames.POLL_MILLIS);
-            InputStream in = socket.getInputStream();
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-            DataOutputStream hello = new DataOutputStream(out);
-            hello.write(secret);
-            hello.writeInt(index);
-            hello.flush();
-            Frames.Peer driver = () -> {
-                if (context.isInterrupted()) {
-                    throw new TaskKilledException("the driver cancelled the step tasks");
-                }
-            };
-            Frames.Inbox inbox = new Frames.Inbox();
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.socket().connect(new InetSocketAddress(driverHost, driverPort), CONNECT_TIMEOUT_MILLIS);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("step task " + index + ": could not connect to the driver at "
+                    + driverHost + ":" + driverPort, e);
+        }
+        Frames.Peer driver = () -> {
+            if (context.isInterrupted()) {
+                throw new TaskKilledException("the driver cancelled the step tasks");
+            }
+        };
+        try (Frames.Link link = new Frames.Link(channel)) {
+            ByteBuffer hello = ByteBuffer.allocate(secret.length + Integer.BYTES).put(secret).putInt(index);
+            link.writeRaw(hello.flip(), driver);
             StepWire.SumScratch scratch = new StepWire.SumScratch();
             GradientSum[][] sums = new GradientSum[served.length][]; // kept from step to step, as the weights
             double[] w = null;
-            for (ByteBuffer order; (order = inbox.read(in, driver)) != null; steps++) {
+            for (ByteBuffer order; (order = link.read(driver)) != null; steps++) {
                 ShardTask task = serializer.deserialize(StepWire.orderTask(order), loader, TASK);
                 int set = StepWire.orderSet(order, served.length);
                 int[] partitions = served[set].groups()[index];
@@ -140,8 +137,7 @@ final class ResidentRDD extends RDD<Long> {
                     }
                     GradientSum sum = sums[set][i];
                     task.run(w, partitions[i], shards[set][i], ws, sum);
-                    StepWire.writeSum(out, sum, scratch);
-                    out.flush();
+                    link.write(StepWire.sum(sum, scratch), driver);
                     sum.clear(); // emptied while the driver updates, not when the next order is here
                 }
             }
@@ -150,6 +146,16 @@ final class ResidentRDD extends RDD<Long> {
                     + driverHost + ":" + driverPort + " failed after " + steps + " steps", e);
         }
         return scala.collection.Iterator$.MODULE$.single(steps);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // the connection failed already; closing is all that was asked
+            }
+        }
     }
 
     private record Index(int index) implements Partition {

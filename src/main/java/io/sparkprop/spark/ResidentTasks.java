@@ -3,16 +3,13 @@ package io.sparkprop.spark;
 import io.sparkprop.nn.Block;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.Topology;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;
@@ -146,16 +143,18 @@ final class ResidentTasks implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         Connection[] connections = new Connection[tasksToStart];
         JavaFutureAction<List<Long>> job = null;
-        try (ServerSocket server = new ServerSocket()) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(); Selector accepting = Selector.open()) {
             server.bind(new InetSocketAddress(bind, 0), tasksToStart);
-            server.setSoTimeout(Frames.POLL_MILLIS);
+            server.configureBlocking(false);
+            server.register(accepting, SelectionKey.OP_ACCEPT);
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             ResidentRDD.Served[] served = new ResidentRDD.Served[groups.length];
             served[TRAINING] = new ResidentRDD.Served(data.rdd().rdd(), trainingGroups);
             if (validation != null) {
                 served[VALIDATION] = new ResidentRDD.Served(validation.rdd().rdd(), groups[VALIDATION]);
             }
             ResidentRDD tasks = new ResidentRDD(sc, served, locations(data.rdd().rdd(), trainingGroups), topology,
-                    maxColumns, host, server.getLocalPort(), sentSecret.apply(secret.clone()));
+                    maxColumns, host, port, sentSecret.apply(secret.clone()));
             job = submit(sc, tasks);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             int connected = 0;
@@ -171,20 +170,21 @@ final class ResidentTasks implements AutoCloseable {
                     throw new CannotLaunch(connected + " of " + tasksToStart + " step tasks connected to " + host
                             + " within " + timeoutMillis + " ms", null);
                 }
-                Socket socket;
-                try {
-                    socket = server.accept();
-                } catch (SocketTimeoutException e) {
+                SocketChannel accepted = server.accept();
+                if (accepted == null) {
+                    accepting.select(Frames.POLL_MILLIS);
+                    accepting.selectedKeys().clear();
                     continue;
                 }
+                Frames.Link link = new Frames.Link(accepted);
                 // a connection that says nothing holds up the others for a few seconds at most
-                int index = greeting(socket, secret, tasksToStart,
+                int index = greeting(link, secret, tasksToStart,
                         Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(GREETING_SECONDS)));
                 if (index < 0 || connections[index] != null) {
-                    socket.close(); // not one of ours, or a second attempt of a task already connected
+                    link.close(); // not one of ours, or a second attempt of a task already connected
                     continue;
                 }
-                connections[index] = new Connection(socket);
+                connections[index] = new Connection(link);
                 connected++;
             }
             return new ResidentTasks(connections, groups, partitionsBySet, topology.parameterCount(), job);
@@ -306,11 +306,10 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     /** The task a new connection says it is, or -1 when it does not know the secret. */
-    private static int greeting(Socket socket, byte[] secret, int tasks, long deadline) throws IOException {
-        socket.setSoTimeout(Frames.POLL_MILLIS);
-        byte[] hello = new byte[SECRET_BYTES + Integer.BYTES];
+    private static int greeting(Frames.Link link, byte[] secret, int tasks, long deadline) {
+        ByteBuffer hello = ByteBuffer.allocate(SECRET_BYTES + Integer.BYTES);
         try {
-            Frames.readFully(socket.getInputStream(), hello, () -> {
+            link.readFully(hello, () -> {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("no greeting before the deadline");
                 }
@@ -318,10 +317,9 @@ final class ResidentTasks implements AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(hello));
         byte[] theirs = new byte[SECRET_BYTES];
-        in.readFully(theirs);
-        int index = in.readInt();
+        hello.flip().get(theirs);
+        int index = hello.getInt();
         return MessageDigest.isEqual(secret, theirs) && index >= 0 && index < tasks ? index : -1;
     }
 
@@ -340,7 +338,7 @@ final class ResidentTasks implements AutoCloseable {
         java.util.List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
         for (Connection c : connections) {
             writes.add(writers.submit(() -> {
-                Frames.write(c.out, sent.duplicate());
+                c.link.write(sent.duplicate(), Frames.PATIENT); // the driver's thread checks on the tasks
                 return null;
             }));
         }
@@ -356,7 +354,7 @@ final class ResidentTasks implements AutoCloseable {
         for (int t = 0; t < connections.length; t++) {
             for (int p : groups[set][t]) {
                 try {
-                    ByteBuffer sum = connections[t].inbox.read(connections[t].in, tasks);
+                    ByteBuffer sum = connections[t].link.read(tasks);
                     if (sum == null) {
                         throw new IOException("the task said stop");
                     }
@@ -399,7 +397,7 @@ final class ResidentTasks implements AutoCloseable {
         for (Connection c : connections) {
             // on the writers too: a write still blocked on that connection holds its stream
             writers.submit(() -> {
-                Frames.writeStop(c.out);
+                c.link.writeStop(Frames.PATIENT);
                 return null; // a task gone already fails this write; the job's end below says how
             });
         }
@@ -447,25 +445,14 @@ final class ResidentTasks implements AutoCloseable {
     }
 
     private static final class Connection {
-        final Socket socket;
-        final InputStream in;
-        final OutputStream out;
-        final Frames.Inbox inbox = new Frames.Inbox();
+        final Frames.Link link;
 
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(Frames.POLL_MILLIS);
-            this.in = socket.getInputStream();
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        Connection(Frames.Link link) {
+            this.link = link;
         }
 
         void closeQuietly() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing is all that was asked
-            }
+            link.close();
         }
     }
 }

@@ -2,8 +2,8 @@ package io.sparkprop.spark;
 
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.PackedDoubles;
+import io.sparkprop.nn.Slices;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -40,15 +40,17 @@ final class StepWire {
         int size = Integer.BYTES + taskBytes + 2 + Integer.BYTES
                 + weights.length * (asFloats ? Float.BYTES : Double.BYTES);
         ByteBuffer out = reuse != null && reuse.capacity() >= size ? reuse.clear()
-                : ByteBuffer.allocate(size);
+                : ByteBuffer.allocateDirect(size); // the channel sends a direct buffer as it is
         out.order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(taskBytes).put(task.duplicate()).put((byte) set).put((byte) (asFloats ? 1 : 0))
                 .putInt(weights.length);
         if (asFloats) {
-            var floats = out.asFloatBuffer();
-            for (double w : weights) {
-                floats.put((float) w);
-            }
+            var floats = out.asFloatBuffer(); // absolute puts: the slices share the view
+            Slices.run(weights.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    floats.put(i, (float) weights[i]);
+                }
+            });
             out.position(out.position() + weights.length * Float.BYTES);
         } else {
             out.asDoubleBuffer().put(weights);
@@ -96,32 +98,30 @@ final class StepWire {
     }
 
     /**
-     * Writes one partition's sum as a message through {@code scratch} straight into {@code out},
-     * without flushing it: as floats when every one of them is a float exactly (a float32
-     * partition whose step rows fit one workspace adds a single float partial sum into zeros),
-     * else as doubles. Either way the driver gets the same doubles, bit for bit.
+     * One partition's sum as a message, in {@code scratch}'s buffer (valid until its next use): as
+     * floats when every one of them is a float exactly (a float32 partition whose step rows fit
+     * one workspace adds a single float partial sum into zeros), else as doubles. Either way the
+     * driver gets the same doubles, bit for bit.
      */
-    static void writeSum(OutputStream out, GradientSum sum, SumScratch scratch) throws IOException {
+    static ByteBuffer sum(GradientSum sum, SumScratch scratch) {
         double[] sums = sum.hasSums() ? sum.sums() : null;
         byte kind = sums == null ? NO_SUMS : scratch.roundsExactly(sums) ? FLOAT_SUMS : DOUBLE_SUMS;
-        int width = kind == FLOAT_SUMS ? Float.BYTES : Double.BYTES;
         int n = sums == null ? 0 : sums.length;
-        ByteBuffer header = ByteBuffer.allocate(SUM_HEADER).order(ByteOrder.LITTLE_ENDIAN)
-                .putDouble(sum.lossSum()).putLong(sum.count()).putDouble(sum.weight()).putDouble(sum.correct())
+        ByteBuffer out = scratch.message(SUM_HEADER + n * (kind == FLOAT_SUMS ? Float.BYTES : Double.BYTES));
+        out.putDouble(sum.lossSum()).putLong(sum.count()).putDouble(sum.weight()).putDouble(sum.correct())
                 .put(kind);
-        Frames.writeLength(out, SUM_HEADER + n * width);
-        out.write(header.array());
         if (kind == FLOAT_SUMS) {
-            PackedDoubles.writeFloats(out::write, scratch.floats, n, scratch.bytes);
+            out.asFloatBuffer().put(scratch.floats, 0, n);
         } else if (kind == DOUBLE_SUMS) {
-            PackedDoubles.writeValues(out::write, sums, false, scratch.bytes);
+            out.asDoubleBuffer().put(sums);
         }
+        return out.rewind(); // the views wrote past the header without moving the position
     }
 
-    /** A task's buffers for {@link #writeSum}, kept from step to step. */
+    /** A task's buffers for {@link #sum}, kept from step to step. */
     static final class SumScratch {
-        private final byte[] bytes = PackedDoubles.chunkScratch();
         private float[] floats = new float[0];
+        private ByteBuffer message = ByteBuffer.allocateDirect(0);
 
         /**
          * Rounds {@code values} into this scratch's floats and tells whether every one comes back
@@ -132,6 +132,14 @@ final class StepWire {
                 floats = new float[values.length];
             }
             return PackedDoubles.roundsExactly(values, floats);
+        }
+
+        /** The message buffer, little-endian, positioned at 0 with {@code size} bytes to fill. */
+        ByteBuffer message(int size) {
+            if (message.capacity() < size) {
+                message = ByteBuffer.allocateDirect(size); // the channel sends a direct buffer as it is
+            }
+            return message.clear().limit(size).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -165,6 +173,7 @@ final class StepWire {
         if (kind == DOUBLE_SUMS) {
             in.asDoubleBuffer().get(sums);
         } else if (kind == FLOAT_SUMS) {
+            // in the driver's thread alone: the first sums come in while other tasks still compute
             var floats = in.asFloatBuffer();
             for (int i = 0; i < parameterCount; i++) {
                 sums[i] = floats.get(i);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkprop.nn.GradientSum;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -136,13 +135,12 @@ class StepWireTest {
         return GradientSum.of(sums.length, sums.clone(), loss, count, weight, correct);
     }
 
-    /** What a task writes, as the driver's inbox hands it over: the message without its length. */
-    private static ByteBuffer sent(GradientSum sum) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        StepWire.writeSum(bytes, sum, new StepWire.SumScratch());
-        ByteBuffer all = ByteBuffer.wrap(bytes.toByteArray());
-        assertEquals(all.remaining() - Integer.BYTES, all.getInt(), "the length prefix");
-        return all.slice();
+    /** What a task sends, as the driver's link hands it over: the message without its length, in a buffer of its own. */
+    private static ByteBuffer sent(GradientSum sum) {
+        ByteBuffer message = StepWire.sum(sum, new StepWire.SumScratch());
+        ByteBuffer copy = ByteBuffer.allocate(message.remaining()).put(message);
+        assertFalse(message.hasRemaining(), "the whole message was handed over");
+        return copy.flip();
     }
 
     @Test
