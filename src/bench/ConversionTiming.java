@@ -7,13 +7,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The loops a float32 step runs on the values of the whole network, each way written, on one
- * thread: what the task does with its sum before sending it (is every value a float? then round
- * it), what the task and the driver do with the floats they receive (widen them to double), and
- * Adam's step. Sized for the Fashion-MNIST network (784-256-128-10: 235,146 parameters). These
- * loops run while the other side waits, every step (docs/SPEED.md, "The step's conversions").
- * sparkprop's own code ({@link PackedDoubles#roundsExactly}, {@link Adam}) against the way it was
- * written before. Prints the median of the rounds, in ms per pass.
+ * The loops a float32 step runs on the values of the whole network, each way written: what the
+ * task does with its sum before sending it (is every value a float? then round it), what the
+ * task and the driver do with the floats they receive (widen them to double), and Adam's step.
+ * Sized for the Fashion-MNIST network (784-256-128-10: 235,146 parameters). These loops run while
+ * the other side waits, every step (docs/SPEED.md, "The step's conversions"). sparkprop's own
+ * code ({@link PackedDoubles#roundsExactly}, {@link Adam}) against the way it was written before,
+ * all on one thread but sparkprop's Adam, which runs in slices on the machine's cores (Slices)
+ * since 2026-12-07, evening. Prints the median of the rounds, in ms per pass.
  *
  * Run from the repository, after a build:
  *   java -cp target/sparkprop.jar src/bench/ConversionTiming.java [ROUNDS]
@@ -41,7 +42,7 @@ public class ConversionTiming {
         String[] names = {
             "check (stops at the first non-float), then round", "round and check in one pass (sparkprop)",
             "floats read one by one from a buffer view", "floats read in bulk, then widened",
-            "Adam: direction pass, then weights pass", "Adam: one pass (sparkprop)",
+            "Adam: direction pass, then weights pass", "Adam: one pass in slices on the cores (sparkprop)",
         };
         double[][] ms = new double[names.length][rounds];
         boolean[] sink = new boolean[1];
