@@ -42,7 +42,8 @@ public class ConversionTiming {
         String[] names = {
             "check (stops at the first non-float), then round", "round and check in one pass (sparkprop)",
             "floats read one by one from a buffer view", "floats read in bulk, then widened",
-            "Adam: direction pass, then weights pass", "Adam: one pass in slices on the cores (sparkprop)",
+            "Adam: direction pass, then weights pass", "Adam: one pass, one thread",
+            "Adam: one pass in slices on the cores (sparkprop)",
         };
         double[][] ms = new double[names.length][rounds];
         boolean[] sink = new boolean[1];
@@ -53,7 +54,8 @@ public class ConversionTiming {
             ms[3][r] = time(() -> readInBulk(bytes, floats, back));
             Arrays.fill(g, 1e-3);
             ms[4][r] = time(() -> adamTwoPasses(w, g, m, v));
-            ms[5][r] = time(() -> adam.stepInPlace(w, g, ALPHA));
+            ms[5][r] = time(() -> adamOnePass(w, g, m, v));
+            ms[6][r] = time(() -> adam.stepInPlace(w, g, ALPHA));
         }
         for (int k = 0; k < names.length; k++) {
             Arrays.sort(ms[k]);
@@ -115,6 +117,20 @@ public class ConversionTiming {
         }
         for (int i = 0; i < w.length; i++) {
             w[i] -= ALPHA * g[i];
+        }
+    }
+
+    /** Adam as sparkprop wrote it from 5034a66 until it ran in slices: one pass, one thread. */
+    private static void adamOnePass(double[] w, double[] g, double[] m, double[] v) {
+        t++;
+        double c1 = 1.0 - Math.pow(B1, t);
+        double c2 = 1.0 - Math.pow(B2, t);
+        for (int i = 0; i < w.length; i++) {
+            double mi = B1 * m[i] + (1.0 - B1) * g[i];
+            double vi = B2 * v[i] + (1.0 - B2) * g[i] * g[i];
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= ALPHA * ((mi / c1) / (Math.sqrt(vi / c2) + EPS));
         }
     }
 }
