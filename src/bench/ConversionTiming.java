@@ -109,11 +109,7 @@ public class ConversionTiming {
         double c1 = 1.0 - Math.pow(B1, t); // not constants: a division by one the JIT could fold
         double c2 = 1.0 - Math.pow(B2, t);
         for (int i = 0; i < g.length; i++) {
-            double mi = B1 * m[i] + (1.0 - B1) * g[i];
-            double vi = B2 * v[i] + (1.0 - B2) * g[i] * g[i];
-            m[i] = mi;
-            v[i] = vi;
-            g[i] = (mi / c1) / (Math.sqrt(vi / c2) + EPS);
+            g[i] = advance(i, g[i], m, v, c1, c2);
         }
         for (int i = 0; i < w.length; i++) {
             w[i] -= ALPHA * g[i];
@@ -126,11 +122,16 @@ public class ConversionTiming {
         double c1 = 1.0 - Math.pow(B1, t);
         double c2 = 1.0 - Math.pow(B2, t);
         for (int i = 0; i < w.length; i++) {
-            double mi = B1 * m[i] + (1.0 - B1) * g[i];
-            double vi = B2 * v[i] + (1.0 - B2) * g[i] * g[i];
-            m[i] = mi;
-            v[i] = vi;
-            w[i] -= ALPHA * ((mi / c1) / (Math.sqrt(vi / c2) + EPS));
+            w[i] -= ALPHA * advance(i, g[i], m, v, c1, c2);
         }
+    }
+
+    /** Moves m_i and v_i on by gi and returns the bias-corrected direction, as Adam's own advance. */
+    private static double advance(int i, double gi, double[] m, double[] v, double c1, double c2) {
+        double mi = B1 * m[i] + (1.0 - B1) * gi;
+        double vi = B2 * v[i] + (1.0 - B2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        return (mi / c1) / (Math.sqrt(vi / c2) + EPS);
     }
 }
