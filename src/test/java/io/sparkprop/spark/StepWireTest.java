@@ -76,6 +76,26 @@ class StepWireTest {
     }
 
     @Test
+    void oneScratchBuildsSumsOfEitherKindInTurn() throws IOException {
+        // a task's scratch is reused for every message: a double sum grows its buffer, and a float
+        // sum after it must still be as long as its own bytes, not the buffer's
+        StepWire.SumScratch scratch = new StepWire.SumScratch();
+        double[] floats = new double[N];
+        double[] doubles = new double[N];
+        for (int i = 0; i < N; i++) {
+            floats[i] = (float) (i * 0.25 - 7);
+            doubles[i] = i * 0.1 + 1e-9;
+        }
+        for (double[] values : new double[][] {floats, doubles, floats, doubles}) {
+            ByteBuffer message = StepWire.sum(sum(values, 1.0, 2, 2.0, 1.0), scratch);
+            int width = values == floats ? Float.BYTES : Double.BYTES;
+            assertEquals(33 + width * N, message.remaining());
+            ByteBuffer copy = ByteBuffer.allocate(message.remaining()).put(message).flip();
+            assertArrayEquals(values, StepWire.readSum(copy, N).sums());
+        }
+    }
+
+    @Test
     void aSumIsReadIntoTheArrayGivenWhenItFits() throws IOException {
         double[] values = new double[N];
         for (int i = 0; i < N; i++) {
