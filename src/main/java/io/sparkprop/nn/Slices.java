@@ -47,20 +47,31 @@ public final class Slices {
 
     /** {@link #run} with slices of at least {@code minSlice} elements. */
     public static void run(int n, int minSlice, Pass pass) {
+        run(n, minSlice, (slice, from, to) -> pass.run(from, to));
+    }
+
+    /** A pass over the elements [from, to), told which slice they are. */
+    @FunctionalInterface
+    private interface SlicePass {
+        void run(int slice, int from, int to);
+    }
+
+    private static void run(int n, int minSlice, SlicePass pass) {
         int slices = sliceCount(n, minSlice);
         if (slices <= 1 || Thread.currentThread() instanceof Helper) {
-            pass.run(0, n);
+            pass.run(0, 0, n);
             return;
         }
         Future<?>[] others = new Future<?>[slices - 1];
         for (int s = 1; s < slices; s++) {
+            int slice = s;
             int from = bound(n, slices, s);
             int to = bound(n, slices, s + 1);
-            others[s - 1] = helpers().submit(() -> pass.run(from, to));
+            others[s - 1] = helpers().submit(() -> pass.run(slice, from, to));
         }
         Throwable failed = null;
         try {
-            pass.run(0, bound(n, slices, 1));
+            pass.run(0, 0, bound(n, slices, 1));
         } catch (RuntimeException | Error e) {
             failed = e;
         }
@@ -76,9 +87,9 @@ public final class Slices {
 
     /** Whether {@code check} holds on every slice of [0, n). */
     public static boolean all(int n, Check check) {
-        int slices = Thread.currentThread() instanceof Helper ? 1 : sliceCount(n, MIN_SLICE);
-        boolean[] holds = new boolean[slices];
-        run(n, MIN_SLICE, (from, to) -> holds[sliceOf(n, slices, from)] = check.holds(from, to));
+        boolean[] holds = new boolean[sliceCount(n, MIN_SLICE)];
+        java.util.Arrays.fill(holds, true); // a helper's call runs as one slice, and fills only the first
+        run(n, MIN_SLICE, (slice, from, to) -> holds[slice] = check.holds(from, to));
         for (boolean h : holds) {
             if (!h) {
                 return false;
@@ -97,15 +108,6 @@ public final class Slices {
     /** Where slice s of {@code slices} starts in [0, n). */
     private static int bound(int n, int slices, int s) {
         return (int) ((long) n * s / slices);
-    }
-
-    private static int sliceOf(int n, int slices, int from) {
-        for (int s = slices - 1; s > 0; s--) {
-            if (from >= bound(n, slices, s)) {
-                return s;
-            }
-        }
-        return 0;
     }
 
     private static Throwable awaitAll(Future<?>[] others, Throwable failed) {

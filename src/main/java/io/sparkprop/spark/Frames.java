@@ -47,6 +47,7 @@ final class Frames {
         private final Selector writable;
         private final ByteBuffer readLength = ByteBuffer.allocateDirect(Integer.BYTES);
         private final ByteBuffer writeLength = ByteBuffer.allocateDirect(Integer.BYTES);
+        private final ByteBuffer[] lengthAndMessage = {writeLength, null}; // a gathering write, every step
         // The last message read, its buffer grown as needed and kept: the step tasks' messages are
         // megabytes each, every step.
         private ByteBuffer body = ByteBuffer.allocateDirect(0);
@@ -109,7 +110,12 @@ final class Frames {
         void write(ByteBuffer message, Peer peer) throws IOException {
             writeLength.clear();
             writeLength.putInt(0, message.remaining());
-            writeFully(new ByteBuffer[] {writeLength, message}, peer);
+            lengthAndMessage[1] = message;
+            try {
+                writeFully(lengthAndMessage, peer);
+            } finally {
+                lengthAndMessage[1] = null; // the caller's buffer is not kept
+            }
         }
 
         /** Tells the peer there is nothing more. */
