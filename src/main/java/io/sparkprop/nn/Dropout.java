@@ -43,7 +43,17 @@ public final class Dropout implements Serializable {
     }
 
     public boolean isOff() {
-        return Arrays.stream(rates).allMatch(p -> p == 0);
+        for (double p : rates) { // asked for every block of every step: no stream
+            if (p != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rates as given: one for every hidden layer, or one per hidden layer. */
+    public double[] rates() {
+        return rates.clone();
     }
 
     /** p_l for hidden layer l (1-based). */

@@ -17,7 +17,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.serializer.SerializerInstance;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
@@ -34,7 +33,6 @@ import scala.reflect.ClassTag$;
 final class ResidentRDD extends RDD<Long> {
     private static final long serialVersionUID = 1L;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-    private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
 
     private final Served[] served;
     private final Topology topology;
@@ -124,7 +122,7 @@ final class ResidentRDD extends RDD<Long> {
             GradientSum[][] sums = new GradientSum[served.length][]; // kept from step to step, as the weights
             double[] w = null;
             for (ByteBuffer order; (order = link.read(driver)) != null; steps++) {
-                ShardTask task = serializer.deserialize(StepWire.orderTask(order), loader, TASK);
+                ShardTask task = StepWire.orderTask(order, serializer, loader);
                 int set = StepWire.orderSet(order, served.length);
                 int[] partitions = served[set].groups()[index];
                 w = StepWire.orderWeights(order, w);

@@ -21,8 +21,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.serializer.SerializerInstance;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
  * One Spark job whose tasks outlive a step: a task per task slot, each serving a group of the
@@ -39,7 +37,6 @@ import scala.reflect.ClassTag$;
  * it has sent the launch's secret, which travels inside the tasks as Spark sends them.
  */
 final class ResidentTasks implements AutoCloseable {
-    private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
     private static final int SECRET_BYTES = 32;
     /** How the step tasks' job starts its description in Spark's UI. */
     static final String JOB_DESCRIPTION = "sparkprop step tasks";
@@ -333,7 +330,7 @@ final class ResidentTasks implements AutoCloseable {
         if (partitions[set] == 0) {
             return new GradientSum(parameterCount);
         }
-        order = StepWire.order(serializer.serialize(task, TASK), set, weights, asFloats, order);
+        order = StepWire.order(StepWire.taskCode(task, serializer), set, weights, asFloats, order);
         ByteBuffer sent = order;
         java.util.List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
         for (Connection c : connections) {

@@ -18,12 +18,41 @@ public interface ShardTask extends Serializable {
 
     /** A training step's work: the sums of dW, db and the loss over the rows of {@code step}. */
     static ShardTask gradient(Step step) {
-        return (w, partition, shard, ws, sum) -> shard.accumulate(w, step, partition, ws, sum);
+        return new Gradient(step);
     }
 
     /** Loss, count and correct count over all of the partition's rows, with no gradient. */
     static ShardTask evaluate() {
-        return (w, partition, shard, ws, sum) -> shard.evaluate(w, ws, sum);
+        return Evaluation.INSTANCE;
+    }
+
+    /**
+     * {@link #gradient}'s task. A record rather than a lambda so that a step order can name it by
+     * its step's fields ({@link StepWire#taskCode}) instead of serializing it.
+     */
+    record Gradient(Step step) implements ShardTask {
+        @Override
+        public void run(double[] w, int partition, Shard shard, ShardWorkspace ws, GradientSum into) {
+            shard.accumulate(w, step, partition, ws, into);
+        }
+    }
+
+    /** {@link #evaluate}'s task, which a step order names by a byte. */
+    final class Evaluation implements ShardTask {
+        private static final long serialVersionUID = 1L;
+        static final Evaluation INSTANCE = new Evaluation();
+
+        private Evaluation() {
+        }
+
+        @Override
+        public void run(double[] w, int partition, Shard shard, ShardWorkspace ws, GradientSum into) {
+            shard.evaluate(w, ws, into);
+        }
+
+        private Object readResolve() {
+            return INSTANCE;
+        }
     }
 
     /**

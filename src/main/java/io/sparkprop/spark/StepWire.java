@@ -1,11 +1,16 @@
 package io.sparkprop.spark;
 
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
 import io.sparkprop.nn.PackedDoubles;
 import io.sparkprop.nn.Slices;
+import io.sparkprop.train.Step;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.apache.spark.serializer.SerializerInstance;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The bytes the driver and its step tasks exchange ({@link ResidentTasks}), each a {@link Frames}
@@ -14,24 +19,98 @@ import java.nio.ByteOrder;
  * times through growing buffers, on the critical path of every step, on both sides.
  *
  * <pre>
- *   order (driver to task):  int taskBytes, the ShardTask (serialized), byte set (0 training
- *                            partitions, 1 validation), byte asFloats, int n,
+ *   order (driver to task):  int taskBytes, the task's code, byte set (0 training partitions,
+ *                            1 validation), byte asFloats, int n,
  *                            n weights as float32 (float32 training) or float64
+ *   task code:               byte 1, long seed, int epoch, int index, int stepsPerEpoch,
+ *                            int r, r dropout rates as float64 (a training step's gradient);
+ *                            byte 2 (an evaluation); or byte 0, the ShardTask serialized (any other)
  *   sum (task to driver):    double lossSum, long count, double weight, double correct,
  *                            byte kind, then none, parameterCount float64, or parameterCount float32
  * </pre>
  *
  * Weights as floats are rounded as {@link WeightsMessage} rounds them and widened back exactly;
  * sums go as floats only when that loses nothing. So the sums are bitwise those of a job a step.
+ * The two tasks that training sends every step go by their fields: Java serialization of a task
+ * cost a few tens of microseconds each way, and, in the first epochs, the compilation of its
+ * large methods took a core of the two here from the tasks (docs/SPEED.md).
  */
 final class StepWire {
+    private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
     private static final int SUM_HEADER = 3 * Double.BYTES + Long.BYTES + 1;
     /** What follows a sum's header: nothing (statistics only), its sums as doubles, or as floats. */
     private static final byte NO_SUMS = 0;
     private static final byte DOUBLE_SUMS = 1;
     private static final byte FLOAT_SUMS = 2;
 
+    /** What a task code holds: a serialized task, a training step's fields, an evaluation. */
+    private static final byte SERIALIZED_TASK = 0;
+    private static final byte GRADIENT_TASK = 1;
+    private static final byte EVALUATION_TASK = 2;
+
     private StepWire() {
+    }
+
+    /**
+     * {@code task} as an order carries it: {@link ShardTask#gradient} and {@link ShardTask#evaluate}
+     * by their fields, any other task (a decorated one) serialized by {@code serializer}.
+     */
+    static ByteBuffer taskCode(ShardTask task, SerializerInstance serializer) {
+        if (task instanceof ShardTask.Gradient g) {
+            Step step = g.step();
+            double[] rates = step.dropout().rates();
+            ByteBuffer code = ByteBuffer.allocate(1 + Long.BYTES + 4 * Integer.BYTES + rates.length * Double.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            code.put(GRADIENT_TASK).putLong(step.seed()).putInt(step.epoch()).putInt(step.index())
+                    .putInt(step.stepsPerEpoch()).putInt(rates.length);
+            for (double r : rates) {
+                code.putDouble(r);
+            }
+            return code.flip();
+        }
+        if (task instanceof ShardTask.Evaluation) {
+            return ByteBuffer.wrap(new byte[] {EVALUATION_TASK});
+        }
+        ByteBuffer bytes = serializer.serialize(task, TASK);
+        return ByteBuffer.allocate(1 + bytes.remaining()).put(SERIALIZED_TASK).put(bytes).flip();
+    }
+
+    /** The task an order carries, rebuilt from its code ({@link #taskCode}). */
+    static ShardTask orderTask(ByteBuffer order, SerializerInstance serializer, ClassLoader loader)
+            throws IOException {
+        ByteBuffer code = orderTaskCode(order);
+        if (!code.hasRemaining()) {
+            throw new IOException("a step order without its task");
+        }
+        byte kind = code.get();
+        try {
+            switch (kind) {
+                case GRADIENT_TASK -> {
+                    long seed = code.getLong();
+                    int epoch = code.getInt();
+                    int index = code.getInt();
+                    int steps = code.getInt();
+                    int r = code.getInt();
+                    if (r < 1 || code.remaining() != (long) r * Double.BYTES) {
+                        throw new IOException("a step's task with " + r + " dropout rates in " + code.remaining()
+                                + " bytes");
+                    }
+                    double[] rates = new double[r];
+                    code.asDoubleBuffer().get(rates);
+                    Dropout dropout = r == 1 && rates[0] == 0 ? Dropout.NONE : new Dropout(rates);
+                    return ShardTask.gradient(new Step(seed, epoch, index, steps, dropout));
+                }
+                case EVALUATION_TASK -> {
+                    return ShardTask.evaluate();
+                }
+                case SERIALIZED_TASK -> {
+                    return serializer.deserialize(code.slice(), loader, TASK);
+                }
+                default -> throw new IOException("a step order with a task of kind " + kind);
+            }
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new IOException("a step order with a task of kind " + kind + " that does not parse", e);
+        }
     }
 
     /** A step's order: the serialized task, the set it runs on and the weights, into {@code reuse} if it fits. */
@@ -59,11 +138,11 @@ final class StepWire {
         return out.flip();
     }
 
-    /** The serialized task of an order, as a view into it. */
-    static ByteBuffer orderTask(ByteBuffer order) {
+    /** The task code of an order, as a view into it. */
+    private static ByteBuffer orderTaskCode(ByteBuffer order) {
         ByteBuffer in = order.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int taskBytes = in.getInt();
-        return in.slice().limit(taskBytes);
+        return in.slice().limit(taskBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The set of partitions an order runs on, one of {@code sets}. */

@@ -8,14 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
+import io.sparkprop.train.Step;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
 
 class StepWireTest {
     private static final int N = 20_000; // more than one chunk of the scratch buffer
+    private static final SerializerInstance SERIALIZER = new JavaSerializer(new SparkConf()).newInstance();
+    private static final ClassLoader LOADER = StepWireTest.class.getClassLoader();
 
     @Test
     void sumsComeBackAsTheSameDoublesWhetherTheyTravelAsFloatsOrDoubles() throws IOException {
@@ -132,11 +139,9 @@ class StepWireTest {
     @Test
     void anOrderCarriesTheTaskItsSetAndTheWeightsRoundedOnceForFloat32() throws IOException {
         double[] w = {0.1, -2.75, 1e-30, 3.0};
-        ByteBuffer task = ByteBuffer.wrap(new byte[] {9, 8, 7});
-        ByteBuffer order = StepWire.order(task, 1, w, true, null);
-        ByteBuffer taskBack = StepWire.orderTask(order);
-        assertEquals(3, taskBack.remaining());
-        assertEquals(9, taskBack.get(0));
+        ShardTask task = ShardTask.gradient(new Step(42, 3, 5, 29));
+        ByteBuffer order = StepWire.order(StepWire.taskCode(task, SERIALIZER), 1, w, true, null);
+        assertEquals(task, StepWire.orderTask(order, SERIALIZER, LOADER));
         assertEquals(1, StepWire.orderSet(order, 2), "the validation set");
         assertThrows(IOException.class, () -> StepWire.orderSet(order, 1), "a task that serves no validation rows");
         double[] back = StepWire.orderWeights(order, null);
@@ -144,11 +149,44 @@ class StepWireTest {
             assertEquals((double) (float) w[i], back[i], 0.0);
         }
         double[] reuse = new double[w.length];
-        assertTrue(StepWire.orderWeights(StepWire.order(task, 0, w, false, order), reuse) == reuse,
-                "the weights' array is reused when it fits");
+        assertTrue(StepWire.orderWeights(StepWire.order(StepWire.taskCode(task, SERIALIZER), 0, w, false, order),
+                reuse) == reuse, "the weights' array is reused when it fits");
         assertArrayEquals(w, reuse);
         ByteBuffer truncated = order.duplicate().limit(order.limit() - 1);
         assertThrows(IOException.class, () -> StepWire.orderWeights(truncated, null));
+    }
+
+    @Test
+    void trainingAndEvaluationTasksGoByTheirFieldsAndAnyOtherTaskSerialized() throws IOException {
+        ShardTask plain = ShardTask.gradient(new Step(-7, 12, 28, 29));
+        ByteBuffer code = StepWire.taskCode(plain, SERIALIZER);
+        assertEquals(1 + 8 + 4 * 4 + 8, code.remaining(), "a kind, the step's fields and one dropout rate");
+        assertEquals(plain, taskBack(code));
+        ShardTask dropped = ShardTask.gradient(new Step(5, 2, 0, 3, new Dropout(new double[] {0.2, 0.5})));
+        assertEquals(dropped, taskBack(StepWire.taskCode(dropped, SERIALIZER)), "the step's dropout rates too");
+        assertSame(ShardTask.evaluate(), taskBack(StepWire.taskCode(ShardTask.evaluate(), SERIALIZER)));
+        assertEquals(1, StepWire.taskCode(ShardTask.evaluate(), SERIALIZER).remaining());
+
+        double marker = 6.5; // a decorated task is a lambda, which only serialization carries
+        ShardTask other = (w, partition, shard, ws, into) -> into.sums()[0] = marker + partition;
+        ShardTask otherBack = taskBack(StepWire.taskCode(other, SERIALIZER));
+        GradientSum into = new GradientSum(2);
+        otherBack.run(null, 3, null, null, into);
+        assertEquals(9.5, into.sums()[0]);
+    }
+
+    @Test
+    void aTaskCodeThatDoesNotParseIsAnIOException() {
+        for (byte[] bad : new byte[][] {{}, {9}, {1, 0, 0}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 1, 0, 0, 0, 0, 0, 0, 0}}) {
+            ByteBuffer order = StepWire.order(ByteBuffer.wrap(bad), 0, new double[] {1.0}, false, null);
+            assertThrows(IOException.class, () -> StepWire.orderTask(order, SERIALIZER, LOADER),
+                    "task code of " + bad.length + " bytes");
+        }
+    }
+
+    private static ShardTask taskBack(ByteBuffer code) throws IOException {
+        return StepWire.orderTask(StepWire.order(code, 0, new double[] {1.0}, false, null), SERIALIZER, LOADER);
     }
 
     private static GradientSum sum(double[] sums, double loss, long count, double weight, double correct) {
