@@ -22,6 +22,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final ValidationMetric metric;
     private final EarlyStopping earlyStopping;
+    private final int[] weightRanges; // what L2 decays: the weights, not the biases
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
     private boolean resume;
@@ -37,6 +38,7 @@ public final class Trainer {
         this.config = config;
         this.metric = metric;
         this.earlyStopping = new EarlyStopping(config.earlyStoppingPatience(), metric.higherIsBetter());
+        this.weightRanges = weightRanges(topology);
     }
 
     /**
@@ -152,11 +154,8 @@ public final class Trainer {
             count += sum.count();
             weight += sum.weight();
             correct += sum.correct();
-            double[] gradient = sum.meanGradientInPlace();
-            if (!optimizer.decaysWeights()) {
-                addWeightDecay(w, gradient);
-            }
-            if (!allFinite(gradient)) {
+            double[] gradient = sum.sums();
+            if (!meanGradientInPlace(gradient, sum.weight(), w, optimizer.decaysWeights() ? 0 : config.regParam())) {
                 throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
             }
             optimizer.stepInPlace(w, gradient, config.stepSizeAt(epoch, s, steps));
@@ -203,29 +202,45 @@ public final class Trainer {
         return String.format("%016x", h);
     }
 
-    private void addWeightDecay(double[] w, double[] gradient) {
-        double lambda = config.regParam();
-        if (lambda == 0) {
-            return;
-        }
-        for (int l = 1; l <= topology.layerCount(); l++) {
-            int off = topology.weightOffset(l);
-            Slices.run(topology.biasOffset(l) - off, (from, to) -> {
-                for (int i = off + from, end = off + to; i < end; i++) {
-                    gradient[i] += lambda * w[i];
+    /**
+     * Turns the sums S into the mean gradient in place, g = S / m, plus lambda W on the weights
+     * (not the biases) when lambda is not 0, and tells whether every g is finite: one pass in
+     * slices where three passes (the division, the decay, the check) read the arrays three times
+     * while every task waited. Each g is computed as S * (1 / m), then + lambda W, as the passes did.
+     */
+    private boolean meanGradientInPlace(double[] g, double m, double[] w, double lambda) {
+        double inv = 1.0 / m;
+        int[] decayed = lambda == 0 ? new int[0] : weightRanges;
+        return Slices.all(g.length, (from, to) -> {
+            boolean finite = true;
+            int i = from;
+            for (int k = 0; k < decayed.length && i < to; k += 2) {
+                int start = Math.max(i, Math.min(decayed[k], to));
+                int end = Math.max(start, Math.min(decayed[k + 1], to));
+                for (; i < start; i++) { // biases
+                    g[i] *= inv;
+                    finite &= Double.isFinite(g[i]);
                 }
-            });
-        }
-    }
-
-    private static boolean allFinite(double[] v) {
-        return Slices.all(v.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                if (!Double.isFinite(v[i])) {
-                    return false;
+                for (; i < end; i++) { // weights
+                    g[i] = g[i] * inv + lambda * w[i];
+                    finite &= Double.isFinite(g[i]);
                 }
             }
-            return true;
+            for (; i < to; i++) {
+                g[i] *= inv;
+                finite &= Double.isFinite(g[i]);
+            }
+            return finite;
         });
+    }
+
+    /** The weights' ranges in the flat layout, [start, end) of each layer in turn. */
+    private static int[] weightRanges(Topology topology) {
+        int[] ranges = new int[2 * topology.layerCount()];
+        for (int l = 1; l <= topology.layerCount(); l++) {
+            ranges[2 * (l - 1)] = topology.weightOffset(l);
+            ranges[2 * (l - 1) + 1] = topology.biasOffset(l);
+        }
+        return ranges;
     }
 }

@@ -118,6 +118,61 @@ class TrainerTest {
     }
 
     @Test
+    void l2DecaysTheWeightsButNotTheBiasesAndANonFiniteBiasGradientStops() {
+        // Wide enough for the step's one pass over the gradient to run in slices on two cores or more.
+        Topology wide = new Topology(new int[] {200, 300, 3}, Activation.RELU, Activation.SOFTMAX,
+                Loss.CROSS_ENTROPY);
+        int n = wide.parameterCount();
+        double[] sums = new double[n];
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < n; i++) {
+            sums[i] = r.nextDouble(-5, 5);
+        }
+        TrainingConfig config = TrainingConfig.DEFAULTS.withOptimizer("gd").withBatchSize(0).withMaxEpochs(1)
+                .withStepSize(0.5).withRegParam(0.01);
+        double[] w0 = new double[n];
+        for (int i = 0; i < n; i++) {
+            w0[i] = r.nextDouble(-1, 1); // biases too: initialised biases are 0, which no decay would show
+        }
+        double[] w = new Trainer(wide, config).train(fixedSums(wide, sums, 7), null, w0, TrainingListener.NONE)
+                .weights();
+        for (int l = 1; l <= wide.layerCount(); l++) {
+            int weights = wide.weightOffset(l);
+            int biases = wide.biasOffset(l);
+            int next = l < wide.layerCount() ? wide.weightOffset(l + 1) : n;
+            for (int i = weights; i < next; i++) {
+                double g = sums[i] * (1.0 / 7) + (i < biases ? 0.01 * w0[i] : 0);
+                assertEquals(w0[i] - 0.5 * g, w[i], 1e-12, "parameter " + i + (i < biases ? ", a weight" : ", a bias"));
+            }
+        }
+
+        sums[wide.biasOffset(2)] = Double.POSITIVE_INFINITY;
+        DivergenceException e = assertThrows(DivergenceException.class, () -> new Trainer(wide, config)
+                .train(fixedSums(wide, sums, 7), null, w0, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("the gradient is not finite"), e.getMessage());
+    }
+
+    /** A source whose every step returns {@code sums} (copied) over m = {@code rows} rows. */
+    private static GradientSource fixedSums(Topology t, double[] sums, int rows) {
+        return new GradientSource() {
+            public long rowCount() {
+                return rows;
+            }
+
+            public GradientSum gradient(double[] weights, Step step) {
+                return GradientSum.of(t.parameterCount(), sums.clone(), 0.0, rows, rows, 0.0);
+            }
+
+            public GradientSum evaluate(double[] weights) {
+                throw new UnsupportedOperationException();
+            }
+
+            public void close() {
+            }
+        };
+    }
+
+    @Test
     void aNonFiniteLossStopsWithTheEpochAndStepNamed() {
         List<Block> data = blocks(50, 1, false);
         Topology regression = new Topology(new int[] {3, 4, 1}, Activation.RELU, Activation.IDENTITY, Loss.QUADRATIC);
