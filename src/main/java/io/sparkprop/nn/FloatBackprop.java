@@ -174,10 +174,7 @@ public final class FloatBackprop {
             accumulateChunk(w, x, xOff + start * n0, y, yOff + start * nL, chunk, into, dropout, stepKey,
                     rows.skip(start));
         }
-        double[] sums = into.sums();
-        for (int i = 0; i < partial.length; i++) {
-            sums[i] += partial[i];
-        }
+        into.addFloats(partial);
     }
 
     /** Adds only the loss sum, count and correct count of {@code cols} samples (weighted, if they are). */

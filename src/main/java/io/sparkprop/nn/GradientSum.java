@@ -33,6 +33,13 @@ public final class GradientSum implements Serializable {
 
     private final int parameterCount;
     private double[] sums; // allocated on first use
+    // A float32 task's one partial sum, kept as the floats it is while nothing else was added
+    // (sums then holds nothing of it): a step task sends them as they are, with no pass that
+    // adds them into zeros and none that checks they round back. Whatever reads the sums as
+    // doubles widens them first, exactly. Not transient: Kryo carries the fields as they are.
+    private float[] floats;
+    private boolean inFloats;
+    private boolean doublesZero = true; // sums is null or all zeros: what addFloats may keep as floats
     private double lossSum;
     private long count;
     private double weight;
@@ -56,6 +63,7 @@ public final class GradientSum implements Serializable {
             throw new IllegalArgumentException(sums.length + " sums for " + parameterCount + " parameters");
         }
         s.sums = sums;
+        s.doublesZero = sums == null;
         s.lossSum = lossSum;
         s.count = count;
         s.weight = weight;
@@ -65,14 +73,47 @@ public final class GradientSum implements Serializable {
 
     /** Whether the gradient sums exist (were added to, or asked for): without, it holds statistics only. */
     public boolean hasSums() {
-        return sums != null;
+        return sums != null || inFloats;
+    }
+
+    /**
+     * Adds float sums (a float32 pass's partial sums) into these sums. Into sums that hold nothing
+     * yet they are kept as floats ({@link #floatSums}); else they are added in double, as
+     * {@code sums()[i] += values[i]} would.
+     */
+    public void addFloats(float[] values) {
+        if (values.length != parameterCount) {
+            throw new IllegalArgumentException(values.length + " sums for " + parameterCount + " parameters");
+        }
+        if (doublesZero && !inFloats) {
+            if (floats == null) {
+                floats = new float[parameterCount];
+            }
+            System.arraycopy(values, 0, floats, 0, parameterCount);
+            inFloats = true; // 0.0 + (double) f is (double) f exactly: the partial sums start at +0 and never are -0
+            return;
+        }
+        double[] s = sums();
+        for (int i = 0; i < parameterCount; i++) {
+            s[i] += values[i];
+        }
+    }
+
+    /**
+     * The sums as the floats that were added into an empty sum and nothing since, or null when
+     * they are not that (then they are {@link #sums()}). The array itself, valid until the next change.
+     */
+    public float[] floatSums() {
+        return inFloats ? floats : null;
     }
 
     /** Back to an empty sum, keeping the array (zeroed) for the next use: a task's buffer from step to step. */
     public void clear() {
-        if (sums != null) {
+        if (sums != null && !doublesZero) {
             java.util.Arrays.fill(sums, 0.0);
         }
+        inFloats = false;
+        doublesZero = true;
         lossSum = 0;
         count = 0;
         weight = 0;
@@ -86,12 +127,13 @@ public final class GradientSum implements Serializable {
                     + " and " + parameterCount + " parameters");
         }
         if (other.count > 0) {
-            if (other.sums == null) {
+            if (!other.hasSums()) {
                 // statistics only (an evaluation): nothing to add to the gradient
-            } else if (sums == null) {
-                sums = other.sums.clone();
+            } else if (sums == null && !inFloats) {
+                sums = other.sums().clone();
+                doublesZero = false;
             } else {
-                BLAS.getInstance().daxpy(parameterCount, 1.0, other.sums, 1, sums, 1);
+                BLAS.getInstance().daxpy(parameterCount, 1.0, other.sums(), 1, sums(), 1);
             }
             lossSum += other.lossSum;
             count += other.count;
@@ -118,6 +160,13 @@ public final class GradientSum implements Serializable {
         if (sums == null) {
             sums = new double[parameterCount];
         }
+        if (inFloats) {
+            for (int i = 0; i < parameterCount; i++) {
+                sums[i] = floats[i];
+            }
+            inFloats = false;
+        }
+        doublesZero = false; // the caller may add into them
         return sums;
     }
 
@@ -161,9 +210,9 @@ public final class GradientSum implements Serializable {
 
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
-        out.writeBoolean(sums != null);
-        if (sums != null) {
-            PackedDoubles.write(out, sums);
+        out.writeBoolean(hasSums());
+        if (hasSums()) {
+            PackedDoubles.write(out, sums());
         }
     }
 
@@ -176,5 +225,6 @@ public final class GradientSum implements Serializable {
                         + " parameters");
             }
         }
+        doublesZero = sums == null; // what Java serialization leaves out starts as a new sum's
     }
 }

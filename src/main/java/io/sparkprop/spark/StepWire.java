@@ -179,18 +179,23 @@ final class StepWire {
     /**
      * One partition's sum as a message, in {@code scratch}'s buffer (valid until its next use): as
      * floats when every one of them is a float exactly (a float32 partition whose step rows fit
-     * one workspace adds a single float partial sum into zeros), else as doubles. Either way the
-     * driver gets the same doubles, bit for bit.
+     * one workspace adds a single float partial sum into zeros, which the sum keeps as floats:
+     * {@link GradientSum#floatSums}), else as doubles. Either way the driver gets the same
+     * doubles, bit for bit.
      */
     static ByteBuffer sum(GradientSum sum, SumScratch scratch) {
-        double[] sums = sum.hasSums() ? sum.sums() : null;
-        byte kind = sums == null ? NO_SUMS : scratch.roundsExactly(sums) ? FLOAT_SUMS : DOUBLE_SUMS;
-        int n = sums == null ? 0 : sums.length;
+        float[] floats = sum.floatSums(); // a float32 partition's one partial sum, as it was added
+        double[] sums = floats != null || !sum.hasSums() ? null : sum.sums();
+        if (floats == null && sums != null && scratch.roundsExactly(sums)) {
+            floats = scratch.floats;
+        }
+        byte kind = floats != null ? FLOAT_SUMS : sums != null ? DOUBLE_SUMS : NO_SUMS;
+        int n = kind == NO_SUMS ? 0 : sum.parameterCount();
         ByteBuffer out = scratch.message(SUM_HEADER + n * (kind == FLOAT_SUMS ? Float.BYTES : Double.BYTES));
         out.putDouble(sum.lossSum()).putLong(sum.count()).putDouble(sum.weight()).putDouble(sum.correct())
                 .put(kind);
         if (kind == FLOAT_SUMS) {
-            out.asFloatBuffer().put(scratch.floats, 0, n);
+            out.asFloatBuffer().put(floats, 0, n);
         } else if (kind == DOUBLE_SUMS) {
             out.asDoubleBuffer().put(sums);
         }

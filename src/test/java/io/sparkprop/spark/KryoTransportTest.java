@@ -44,6 +44,19 @@ class KryoTransportTest {
         assertEquals(3, back.parameterCount());
     }
 
+    /** A float32 task's result on a job a step: one partial sum, which the sum holds as floats. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "kryo"})
+    void gradientSumsHeldAsFloatsArriveAsThoseFloatsWidened(String name) {
+        GradientSum sum = GradientSum.of(3, null, 1.0, 2, 2.0, 1.0);
+        sum.addFloats(new float[] {0.1f, 0f, -3e-39f});
+
+        GradientSum back = roundTrip(serializer(name), sum);
+
+        assertArrayEquals(new double[] {0.1f, 0, -3e-39f}, back.sums());
+        assertEquals(2, back.count());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"java", "kryo"})
     void weightsArriveWhole(String name) {

@@ -126,6 +126,25 @@ class StepWireTest {
     }
 
     @Test
+    void aSumHeldAsFloatsGoesAsThoseFloats() throws IOException {
+        float[] partial = new float[N];
+        Random random = new Random(5);
+        for (int i = 0; i < N; i++) {
+            partial[i] = (float) random.nextGaussian();
+        }
+        GradientSum held = GradientSum.of(N, null, 2.5, 4, 4.0, 3.0);
+        held.addFloats(partial);
+        ByteBuffer message = sent(held);
+        assertEquals(33 + N * Float.BYTES, message.remaining(), "the header, then one float a value");
+        GradientSum back = StepWire.readSum(message, N);
+        for (int i = 0; i < N; i++) {
+            assertEquals((double) partial[i], back.sums()[i], 0.0);
+        }
+        assertEquals(4, back.count());
+        assertTrue(held.floatSums() != null, "sending them did not turn them into doubles");
+    }
+
+    @Test
     void aSumOfStatisticsOnlyStaysWithoutSums() throws IOException {
         GradientSum stats = GradientSum.of(N, null, 1.5, 3, 3.0, 1.0);
         ByteBuffer message = sent(stats);
