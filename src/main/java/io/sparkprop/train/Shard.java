@@ -161,31 +161,14 @@ public final class Shard {
         long epochKey = RowIdentity.epochKey(step.seed(), step.epoch());
         int steps = step.stepsPerEpoch();
         long[][] byBlock = new long[blocks.size()][];
-        int[] first = new int[steps + 1];
-        int[] stepOf = new int[0];
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
             long[] keys = rowKeys(b);
-            int n = b.size();
-            if (stepOf.length < n) {
-                stepOf = new int[n];
+            long[] sorted = new long[b.size()];
+            for (int c = 0; c < sorted.length; c++) {
+                sorted[c] = ((long) RowIdentity.stepOf(epochKey, keys[c], steps) << 32) | c;
             }
-            // A counting sort by step: the columns of a step stay in their stored order. It runs in
-            // the first step of every epoch, on the critical path, and in the first epoch before
-            // the JIT has compiled anything; a general sort of the same longs cost more there.
-            Arrays.fill(first, 0);
-            for (int c = 0; c < n; c++) {
-                stepOf[c] = RowIdentity.stepOf(epochKey, keys[c], steps);
-                first[stepOf[c] + 1]++;
-            }
-            for (int st = 0; st < steps; st++) {
-                first[st + 1] += first[st];
-            }
-            long[] sorted = new long[n];
-            for (int c = 0; c < n; c++) {
-                int st = stepOf[c];
-                sorted[first[st]++] = ((long) st << 32) | c;
-            }
+            Arrays.sort(sorted);
             byBlock[bi] = sorted;
         }
         ORDERS.put(key, new EpochOrder(step.seed(), step.epoch(), steps, byBlock));
