@@ -32,8 +32,8 @@ import scala.reflect.ClassTag$;
  * Weights as floats are rounded as {@link WeightsMessage} rounds them and widened back exactly;
  * sums go as floats only when that loses nothing. So the sums are bitwise those of a job a step.
  * The two tasks that training sends every step go by their fields: Java serialization of a task
- * cost a few tens of microseconds each way, and, in the first epochs, the compilation of its
- * large methods took a core of the two here from the tasks (docs/SPEED.md).
+ * on every step, both ways, kept the JIT compiling its large methods through the first epochs,
+ * on the cores the tasks compute on (docs/SPEED.md).
  */
 final class StepWire {
     private static final ClassTag<ShardTask> TASK = ClassTag$.MODULE$.apply(ShardTask.class);
@@ -113,7 +113,10 @@ final class StepWire {
         }
     }
 
-    /** A step's order: the serialized task, the set it runs on and the weights, into {@code reuse} if it fits. */
+    /**
+     * A step's order: the task's code ({@link #taskCode}), the set it runs on and the weights, into
+     * {@code reuse} if it fits.
+     */
     static ByteBuffer order(ByteBuffer task, int set, double[] weights, boolean asFloats, ByteBuffer reuse) {
         int taskBytes = task.remaining();
         int size = Integer.BYTES + taskBytes + 2 + Integer.BYTES
