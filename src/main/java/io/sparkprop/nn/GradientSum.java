@@ -31,6 +31,8 @@ public final class GradientSum implements Serializable {
         new ObjectStreamField("correct", double.class),
     };
 
+    private static final int[] NO_RANGES = {};
+
     private final int parameterCount;
     private double[] sums; // allocated on first use
     // A float32 task's one partial sum, kept as the floats it is while nothing else was added
@@ -200,12 +202,45 @@ public final class GradientSum implements Serializable {
 
     /** Divides the sums by m once, turning them into the mean gradient; returns the array. */
     public double[] meanGradientInPlace() {
+        meanGradientInPlace(null, 0, NO_RANGES, NO_RANGES);
+        return sums();
+    }
+
+    /**
+     * Turns the sums S into the mean gradient in place, g = S / m, plus lambda W on the weights
+     * ([weightStarts[k], weightEnds[k]) of the flat layout; not the biases) when lambda is not 0,
+     * and tells whether every g is finite: one pass in {@link Slices}, where the division, the
+     * decay and the check would read the arrays three times while every step task waits. Each g is
+     * computed as S * (1 / m), then + lambda W.
+     */
+    public boolean meanGradientInPlace(double[] w, double lambda, int[] weightStarts, int[] weightEnds) {
         if (weight == 0) {
             throw new IllegalStateException("no weight was seen: cannot average a gradient over m = 0");
         }
-        double[] s = sums();
-        BLAS.getInstance().dscal(parameterCount, 1.0 / weight, s, 1);
-        return s;
+        double[] g = sums();
+        double inv = 1.0 / weight;
+        int ranges = lambda == 0 ? 0 : weightStarts.length;
+        return Slices.all(parameterCount, (from, to) -> {
+            boolean finite = true;
+            int i = from;
+            for (int k = 0; k < ranges && i < to; k++) {
+                int start = Math.max(i, Math.min(weightStarts[k], to));
+                int end = Math.max(start, Math.min(weightEnds[k], to));
+                for (; i < start; i++) { // biases
+                    g[i] *= inv;
+                    finite &= Double.isFinite(g[i]);
+                }
+                for (; i < end; i++) { // weights
+                    g[i] = g[i] * inv + lambda * w[i];
+                    finite &= Double.isFinite(g[i]);
+                }
+            }
+            for (; i < to; i++) {
+                g[i] *= inv;
+                finite &= Double.isFinite(g[i]);
+            }
+            return finite;
+        });
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {

@@ -2,7 +2,6 @@ package io.sparkprop.train;
 
 import io.sparkprop.nn.Dropout;
 import io.sparkprop.nn.GradientSum;
-import io.sparkprop.nn.Slices;
 import io.sparkprop.nn.Topology;
 import io.sparkprop.optim.Optimizer;
 import java.lang.reflect.RecordComponent;
@@ -22,7 +21,8 @@ public final class Trainer {
     private final TrainingConfig config;
     private final ValidationMetric metric;
     private final EarlyStopping earlyStopping;
-    private final int[] weightRanges; // what L2 decays: the weights, not the biases
+    private final int[] weightStarts; // what L2 decays: the weights, not the biases
+    private final int[] weightEnds;
     private CheckpointStore checkpoints;
     private int checkpointInterval = 1;
     private boolean resume;
@@ -38,7 +38,8 @@ public final class Trainer {
         this.config = config;
         this.metric = metric;
         this.earlyStopping = new EarlyStopping(config.earlyStoppingPatience(), metric.higherIsBetter());
-        this.weightRanges = weightRanges(topology);
+        this.weightStarts = topology.weightStarts();
+        this.weightEnds = topology.weightEnds();
     }
 
     /**
@@ -154,10 +155,11 @@ public final class Trainer {
             count += sum.count();
             weight += sum.weight();
             correct += sum.correct();
-            double[] gradient = sum.sums();
-            if (!meanGradientInPlace(gradient, sum.weight(), w, optimizer.decaysWeights() ? 0 : config.regParam())) {
+            double lambda = optimizer.decaysWeights() ? 0 : config.regParam();
+            if (!sum.meanGradientInPlace(w, lambda, weightStarts, weightEnds)) {
                 throw new DivergenceException(epoch, s, steps, "the gradient", config.stepSize());
             }
+            double[] gradient = sum.sums();
             optimizer.stepInPlace(w, gradient, config.stepSizeAt(epoch, s, steps));
         }
         double validationLoss = Double.NaN;
@@ -200,47 +202,5 @@ public final class Trainer {
             h = 31 * h + Double.doubleToLongBits(v);
         }
         return String.format("%016x", h);
-    }
-
-    /**
-     * Turns the sums S into the mean gradient in place, g = S / m, plus lambda W on the weights
-     * (not the biases) when lambda is not 0, and tells whether every g is finite: one pass in
-     * slices where three passes (the division, the decay, the check) read the arrays three times
-     * while every task waited. Each g is computed as S * (1 / m), then + lambda W, as the passes did.
-     */
-    private boolean meanGradientInPlace(double[] g, double m, double[] w, double lambda) {
-        double inv = 1.0 / m;
-        int[] decayed = lambda == 0 ? new int[0] : weightRanges;
-        return Slices.all(g.length, (from, to) -> {
-            boolean finite = true;
-            int i = from;
-            for (int k = 0; k < decayed.length && i < to; k += 2) {
-                int start = Math.max(i, Math.min(decayed[k], to));
-                int end = Math.max(start, Math.min(decayed[k + 1], to));
-                for (; i < start; i++) { // biases
-                    g[i] *= inv;
-                    finite &= Double.isFinite(g[i]);
-                }
-                for (; i < end; i++) { // weights
-                    g[i] = g[i] * inv + lambda * w[i];
-                    finite &= Double.isFinite(g[i]);
-                }
-            }
-            for (; i < to; i++) {
-                g[i] *= inv;
-                finite &= Double.isFinite(g[i]);
-            }
-            return finite;
-        });
-    }
-
-    /** The weights' ranges in the flat layout, [start, end) of each layer in turn. */
-    private static int[] weightRanges(Topology topology) {
-        int[] ranges = new int[2 * topology.layerCount()];
-        for (int l = 1; l <= topology.layerCount(); l++) {
-            ranges[2 * (l - 1)] = topology.weightOffset(l);
-            ranges[2 * (l - 1) + 1] = topology.biasOffset(l);
-        }
-        return ranges;
     }
 }
