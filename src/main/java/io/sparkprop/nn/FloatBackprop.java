@@ -88,6 +88,20 @@ public final class FloatBackprop {
         }
     }
 
+    /** {@code values[from, to)} rounded to float, into the same places of {@code into}. */
+    public static void toFloat(double[] values, int from, int to, float[] into) {
+        for (int i = from; i < to; i++) {
+            into[i] = (float) values[i];
+        }
+    }
+
+    /** The first {@code n} floats widened to double (exactly), into {@code into}. */
+    public static void toDouble(float[] values, int n, double[] into) {
+        for (int i = 0; i < n; i++) {
+            into[i] = values[i];
+        }
+    }
+
     /**
      * Runs the forward pass on {@code cols <= maxColumns} samples of X at {@code xOff} and returns
      * the buffer holding A_L in double (n_L x cols, from offset 0), reused by the next call.

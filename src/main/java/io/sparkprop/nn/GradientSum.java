@@ -163,9 +163,7 @@ public final class GradientSum implements Serializable {
             sums = new double[parameterCount];
         }
         if (inFloats) {
-            for (int i = 0; i < parameterCount; i++) {
-                sums[i] = floats[i];
-            }
+            FloatBackprop.toDouble(floats, parameterCount, sums);
             inFloats = false;
         }
         doublesZero = false; // the caller may add into them

@@ -125,7 +125,7 @@ final class ResidentRDD extends RDD<Long> {
                 ShardTask task = StepWire.orderTask(order, serializer, loader);
                 int set = StepWire.orderSet(order, served.length);
                 int[] partitions = served[set].groups()[index];
-                w = StepWire.orderWeights(order, w);
+                w = StepWire.orderWeights(order, w, ws);
                 if (sums[set] == null) {
                     sums[set] = new GradientSum[partitions.length];
                 }

@@ -52,6 +52,7 @@ final class ResidentTasks implements AutoCloseable {
     private final JavaFutureAction<List<Long>> job;
     private final SerializerInstance serializer;
     private ByteBuffer order; // the last step's order, its buffer reused for the next
+    private float[] rounded;  // a float32 order's weights, rounded before they go into it
     // received[p]: partition p's sums as they came back, the arrays reused from step to step. New
     // arrays each step (two gradient-sized ones in the Fashion-MNIST job) kept the driver's young
     // generation growing, and on executor JVMs whole epochs were a third slower, the time spent in
@@ -330,7 +331,10 @@ final class ResidentTasks implements AutoCloseable {
         if (partitions[set] == 0) {
             return new GradientSum(parameterCount);
         }
-        order = StepWire.order(StepWire.taskCode(task, serializer), set, weights, asFloats, order);
+        if (asFloats && (rounded == null || rounded.length != weights.length)) {
+            rounded = new float[weights.length];
+        }
+        order = StepWire.order(StepWire.taskCode(task, serializer), set, weights, asFloats ? rounded : null, order);
         ByteBuffer sent = order;
         java.util.List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
         for (Connection c : connections) {

@@ -20,6 +20,9 @@ public final class ShardWorkspace {
     private FloatBackprop floatBackprop;
     private float[] floatGatherX;
     private float[] floatWeights;
+    // The array floatWeights were widened into when they came as floats (takeFloatWeights): its
+    // rounding is floatWeights, bit for bit, until weights come again.
+    private double[] widenedFromFloats;
 
     public ShardWorkspace(Topology topology, int maxColumns) {
         if (maxColumns <= 0) {
@@ -89,7 +92,32 @@ public final class ShardWorkspace {
      * a shard. (Never cached by the array's identity: a local trainer updates one array in place.)
      */
     float[] floatWeights(double[] w) {
-        floatWeights = FloatBackprop.toFloat(w, w.length, floatWeights);
+        if (w != widenedFromFloats) {
+            floatWeights = FloatBackprop.toFloat(w, w.length, floatWeights);
+            widenedFromFloats = null; // the buffer holds another array's rounding now
+        }
         return floatWeights;
+    }
+
+    /**
+     * Takes the {@code n} weights a step task was sent as floats: copied as they are, and widened
+     * (exactly) into {@code reuse} when it holds {@code n}, else into a new array, which is
+     * returned. Until weights come again, {@link #floatWeights} of that array hands out the floats
+     * as sent instead of rounding it again: they are its rounding, bit for bit.
+     */
+    public double[] takeFloatWeights(java.nio.FloatBuffer floats, int n, double[] reuse) {
+        if (floatWeights == null || floatWeights.length != n) {
+            floatWeights = new float[n];
+        }
+        floats.get(0, floatWeights); // in bulk: a memory copy, where a loop of gets is not
+        double[] w = reuse != null && reuse.length == n ? reuse : new double[n];
+        FloatBackprop.toDouble(floatWeights, n, w);
+        widenedFromFloats = w;
+        return w;
+    }
+
+    /** Weights that came as doubles: {@link #floatWeights} rounds them, as it does any array. */
+    public void tookDoubleWeights() {
+        widenedFromFloats = null;
     }
 }

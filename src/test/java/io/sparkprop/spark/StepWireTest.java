@@ -176,6 +176,24 @@ class StepWireTest {
     }
 
     @Test
+    void aFloat32OrderIsRoundedIntoItsScratchAndReachesTheWorkspaceAsSent() throws IOException {
+        double[] w = {0.1, -2.75, 1e-30, 3.0, 1.0 / 3};
+        ByteBuffer code = StepWire.taskCode(ShardTask.gradient(new Step(1, 1, 0, 2)), SERIALIZER);
+        float[] rounded = new float[w.length];
+        ByteBuffer order = StepWire.order(code, 0, w, rounded, null);
+        double[] reuse = new double[w.length];
+        double[] back = StepWire.orderWeights(order, reuse, new io.sparkprop.train.ShardWorkspace(
+                new io.sparkprop.nn.Topology(new int[] {1, 1, 1}, io.sparkprop.nn.Activation.RELU,
+                        io.sparkprop.nn.Activation.SIGMOID, io.sparkprop.nn.Loss.BINARY_CROSS_ENTROPY), 2));
+        assertTrue(back == reuse, "the weights' array is reused when it fits");
+        for (int i = 0; i < w.length; i++) {
+            assertEquals((float) w[i], rounded[i], 0.0f);
+            assertEquals((double) (float) w[i], back[i], 0.0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> StepWire.order(code, 0, w, new float[3], null));
+    }
+
+    @Test
     void trainingAndEvaluationTasksGoByTheirFieldsAndAnyOtherTaskSerialized() throws IOException {
         ShardTask plain = ShardTask.gradient(new Step(-7, 12, 28, 29));
         ByteBuffer code = StepWire.taskCode(plain, SERIALIZER);
