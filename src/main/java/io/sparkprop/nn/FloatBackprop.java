@@ -29,6 +29,7 @@ public final class FloatBackprop {
     private final double[] aOut;   // A_L = g_L(Z_L), in double
     private double[] dzOut;        // dZ_L, in double, before it goes down as float
     private float[] partial;       // one call's gradient sums, in the flat parameter layout
+    private float[] ones;          // maxColumns ones: row sums as a matrix-vector product
     private float[][] scale;       // scale[l]: hidden layer l's dropout multipliers, on first use
     private float[][] kept;        // kept[l]: A_l .* scale[l], what layer l+1 sees under dropout
 
@@ -56,6 +57,8 @@ public final class FloatBackprop {
         }
         dzOut = new double[topology.outputWidth() * maxColumns];
         partial = new float[topology.parameterCount()];
+        ones = new float[maxColumns];
+        java.util.Arrays.fill(ones, 1f);
     }
 
     public Topology topology() {
@@ -258,13 +261,8 @@ public final class FloatBackprop {
         BLAS_INSTANCE.sgemm("N", "T", nOut, nIn, cols,
                 1f, dzl, 0, nOut, in, inOff, nIn,
                 1f, partial, wOff, nOut);
-        int bOff = topology.biasOffset(l);
-        for (int c = 0; c < cols; c++) {
-            int base = c * nOut;
-            for (int j = 0; j < nOut; j++) {
-                partial[bOff + j] += dzl[base + j];
-            }
-        }
+        // S_b_l += dZ_l 1: an sgemv, not a loop that the JIT compiles while the first steps wait
+        BLAS_INSTANCE.sgemv("N", nOut, cols, 1f, dzl, 0, nOut, ones, 0, 1, 1f, partial, topology.biasOffset(l), 1);
         if (dPrev != null) {
             BLAS_INSTANCE.sgemm("T", "N", nIn, cols, nOut,
                     1f, w, wOff, nOut, dzl, 0, nOut,
