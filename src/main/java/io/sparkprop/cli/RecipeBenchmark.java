@@ -94,6 +94,7 @@ final class RecipeBenchmark {
             one.put("epochs", clock.epochs);
             one.put("trainingSeconds", clock.trainingSeconds());
             one.put("secondsAtEpochEnd", clock.secondsAtEpochEnd);
+            one.put("accuracyAtEpochEnd", clock.accuracyAtEpochEnd);
             return one;
         } finally {
             rows.unpersist(false);
@@ -112,6 +113,11 @@ final class RecipeBenchmark {
         int epochs;
         /** Training seconds when each epoch ended, as PyTorch's side prints them. */
         final List<Double> secondsAtEpochEnd = new ArrayList<>();
+        /**
+         * The test accuracy after each epoch: where the curve is flat near the target, the last
+         * bits of a sum can move the epoch that first reaches it, and so the time.
+         */
+        final List<Double> accuracyAtEpochEnd = new ArrayList<>();
 
         Clock(double target) {
             this.target = target;
@@ -133,6 +139,7 @@ final class RecipeBenchmark {
             epochs = stats.epoch();
             lastAccuracy = stats.validationMetric();
             secondsAtEpochEnd.add(Math.round(trainingSeconds() * 1000) / 1000.0);
+            accuracyAtEpochEnd.add(lastAccuracy);
             if (secondsToTarget == null && lastAccuracy >= target) {
                 secondsToTarget = trainingSeconds();
                 epochToTarget = stats.epoch();

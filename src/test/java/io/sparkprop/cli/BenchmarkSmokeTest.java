@@ -51,6 +51,12 @@ class BenchmarkSmokeTest {
             assertTrue(run.get("finalAccuracy").asDouble() > 0.5, variant + ": " + run);
             double toTarget = run.get("secondsToTarget").asDouble();
             assertTrue(toTarget > 0 && toTarget <= run.get("trainingSeconds").asDouble(), variant + ": " + run);
+            JsonNode curve = run.get("accuracyAtEpochEnd");
+            assertEquals(3, curve.size(), variant + ": " + run);
+            assertEquals(run.get("finalAccuracy").asDouble(), curve.get(2).asDouble(), 0.0, variant);
+            int reached = run.get("epochToTarget").asInt();
+            assertTrue(curve.get(reached - 1).asDouble() >= 0.5
+                    && (reached == 1 || curve.get(reached - 2).asDouble() < 0.5), variant + ": " + run);
         }
 
         CliRunner.Result plain = CliRunner.run("benchmark", "--recipe", conf.toString(), "--rounds", "1",
