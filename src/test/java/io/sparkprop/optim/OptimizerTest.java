@@ -98,10 +98,16 @@ class OptimizerTest {
             adam.stepInPlace(w, g, alpha);
             double c1 = 1.0 - Math.pow(b1, t);
             double c2 = 1.0 - Math.pow(b2, t);
+            double r1 = 1.0 / c1;
+            double r2 = 1.0 / Math.sqrt(c2);
             for (int i = 0; i < n; i++) {
                 m[i] = b1 * m[i] + (1.0 - b1) * g[i];
                 v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                expected[i] -= alpha * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + eps));
+                double direction = m[i] * r1 / (Math.sqrt(v[i]) * r2 + eps);
+                // the textbook form, three divisions a parameter, to rounding
+                double textbook = (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
+                assertEquals(textbook, direction, 1e-14 * Math.abs(textbook), "step " + t + ", parameter " + i);
+                expected[i] -= alpha * direction;
             }
             for (int i = 0; i < n; i++) {
                 assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(w[i]),
