@@ -58,7 +58,6 @@ final class ResidentTasks implements AutoCloseable {
     // generation growing, and on executor JVMs whole epochs were a third slower, the time spent in
     // readSum (docs/SCALING.md, "Below the floor").
     private final double[][] received;
-    private final float[] floatsIn; // float sums on their way from a message into received[p]
     // Writes the orders, a thread per task: all at once, and never blocking the driver's thread
     // on a task whose host vanished without closing its connection.
     private final java.util.concurrent.ExecutorService writers;
@@ -70,7 +69,6 @@ final class ResidentTasks implements AutoCloseable {
         this.partitions = partitions;
         this.parameterCount = parameterCount;
         this.received = new double[java.util.Arrays.stream(partitions).max().orElse(0)][];
-        this.floatsIn = new float[parameterCount];
         this.job = job;
         this.serializer = SparkEnv.get().closureSerializer().newInstance();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(connections.length, runnable -> {
@@ -361,7 +359,7 @@ final class ResidentTasks implements AutoCloseable {
                     if (sum == null) {
                         throw new IOException("the task said stop");
                     }
-                    parts[p] = StepWire.readSum(sum, parameterCount, received[p], floatsIn);
+                    parts[p] = StepWire.readSum(sum, parameterCount, received[p]);
                     if (parts[p].hasSums()) {
                         received[p] = parts[p].sums();
                     }

@@ -264,16 +264,6 @@ final class StepWire {
      * in a new array; the driver adds the step's sums into the first.
      */
     static GradientSum readSum(ByteBuffer message, int parameterCount, double[] reuse) throws IOException {
-        return readSum(message, parameterCount, reuse, null);
-    }
-
-    /**
-     * {@link #readSum}, float sums going through {@code floats} (when it holds parameterCount
-     * values): copied into it in bulk, then widened in one vector loop, where a get per value from
-     * the message's view is neither.
-     */
-    static GradientSum readSum(ByteBuffer message, int parameterCount, double[] reuse, float[] floats)
-            throws IOException {
         ByteBuffer in = message.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (in.remaining() < SUM_HEADER) {
             throw new IOException("a partial sum of " + in.remaining() + " bytes");
@@ -295,9 +285,10 @@ final class StepWire {
             in.asDoubleBuffer().get(sums);
         } else if (kind == FLOAT_SUMS) {
             // in the driver's thread alone: the first sums come in while other tasks still compute
-            float[] f = floats != null && floats.length == parameterCount ? floats : new float[parameterCount];
-            in.asFloatBuffer().get(f);
-            FloatBackprop.toDouble(f, parameterCount, sums);
+            var floats = in.asFloatBuffer();
+            for (int i = 0; i < parameterCount; i++) {
+                sums[i] = floats.get(i);
+            }
         }
         return GradientSum.of(parameterCount, sums, lossSum, count, weight, correct);
     }

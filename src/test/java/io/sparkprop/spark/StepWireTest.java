@@ -57,13 +57,6 @@ class StepWireTest {
         assertEquals(4, back.count());
         assertEquals(3.0, back.weight());
         assertEquals(2.0, back.correct());
-        double[] into = new double[N];
-        GradientSum throughScratch = StepWire.readSum(asFloats, N, into, new float[N]);
-        assertTrue(throughScratch.sums() == into, "read into the array given");
-        assertArrayEquals(floats, into);
-        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(into[7]));
-        assertArrayEquals(floats, StepWire.readSum(asFloats, N, null, new float[N - 1]).sums(),
-                "a scratch of another length is not used");
         double[] nanPayload = floats.clone();
         nanPayload[11] = Double.longBitsToDouble(0x7ff0000000000001L);
         GradientSum backNan = StepWire.readSum(sent(sum(nanPayload, 0, 1, 1, 0)), N);
