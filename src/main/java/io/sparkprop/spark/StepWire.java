@@ -124,9 +124,9 @@ final class StepWire {
     }
 
     /**
-     * {@link #order}, float32 when {@code rounded} is not null: the weights are rounded into it,
-     * then copied into the message in bulk (one vector loop and a memory copy, where a put per
-     * value into the message's view is neither).
+     * {@link #order}, float32 when {@code rounded} is not null: the weights are rounded into it
+     * (where every float32 rounding of weights is written, {@link FloatBackprop#toFloat}), then
+     * copied into the message in bulk, a slice at a time.
      */
     static ByteBuffer order(ByteBuffer task, int set, double[] weights, float[] rounded, ByteBuffer reuse) {
         boolean asFloats = rounded != null;
@@ -142,8 +142,11 @@ final class StepWire {
         out.putInt(taskBytes).put(task.duplicate()).put((byte) set).put((byte) (asFloats ? 1 : 0))
                 .putInt(weights.length);
         if (asFloats) {
-            Slices.run(weights.length, (from, to) -> FloatBackprop.toFloat(weights, from, to, rounded));
-            out.asFloatBuffer().put(rounded);
+            var floats = out.asFloatBuffer(); // absolute puts: the slices share the view
+            Slices.run(weights.length, (from, to) -> {
+                FloatBackprop.toFloat(weights, from, to, rounded);
+                floats.put(from, rounded, from, to - from);
+            });
             out.position(out.position() + weights.length * Float.BYTES);
         } else {
             out.asDoubleBuffer().put(weights);
