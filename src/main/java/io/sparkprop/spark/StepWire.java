@@ -197,9 +197,10 @@ final class StepWire {
         }
         double[] w = reuse != null && reuse.length == n ? reuse : new double[n];
         if (asFloats) {
-            float[] floats = new float[n];
-            in.asFloatBuffer().get(floats);
-            FloatBackprop.toDouble(floats, n, w);
+            var floats = in.asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                w[i] = floats.get(i);
+            }
         } else {
             in.asDoubleBuffer().get(w);
         }

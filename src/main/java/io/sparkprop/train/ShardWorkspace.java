@@ -89,7 +89,8 @@ public final class ShardWorkspace {
 
     /**
      * {@code w} rounded to float, in a buffer reused from call to call: take it once per pass over
-     * a shard. (Never cached by the array's identity: a local trainer updates one array in place.)
+     * a shard. Rounded on every call (a local trainer updates one array in place), but for the
+     * array {@link #takeFloatWeights} widened the sent floats into: those floats are its rounding.
      */
     float[] floatWeights(double[] w) {
         if (w != widenedFromFloats) {
@@ -109,7 +110,7 @@ public final class ShardWorkspace {
         if (floatWeights == null || floatWeights.length != n) {
             floatWeights = new float[n];
         }
-        floats.get(0, floatWeights); // in bulk: a memory copy, where a loop of gets is not
+        floats.get(0, floatWeights); // in bulk: a memory copy
         double[] w = reuse != null && reuse.length == n ? reuse : new double[n];
         FloatBackprop.toDouble(floatWeights, n, w);
         widenedFromFloats = w;
