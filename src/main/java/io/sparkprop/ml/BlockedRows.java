@@ -274,7 +274,7 @@ final class BlockedRows {
                         network.standardized(dense, standardized, 0);
                         input = standardized;
                     }
-                    FloatBackprop.toFloat(input, n0, x, col * n0);
+                    FloatBackprop.toFloat(input, 0, x, col * n0, n0);
                 }
 
                 @Override

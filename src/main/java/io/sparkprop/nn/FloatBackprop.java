@@ -80,21 +80,14 @@ public final class FloatBackprop {
      */
     public static float[] toFloat(double[] values, int n, float[] reuse) {
         float[] f = reuse != null && reuse.length == n ? reuse : new float[n];
-        toFloat(values, n, f, 0);
+        toFloat(values, 0, f, 0, n);
         return f;
     }
 
-    /** The first {@code n} values rounded to float, into {@code into} from {@code at}. */
-    public static void toFloat(double[] values, int n, float[] into, int at) {
+    /** {@code n} values from {@code values[from]} rounded to float, into {@code into} from {@code at}. */
+    public static void toFloat(double[] values, int from, float[] into, int at, int n) {
         for (int i = 0; i < n; i++) {
-            into[at + i] = (float) values[i];
-        }
-    }
-
-    /** {@code values[from, to)} rounded to float, into the same places of {@code into}. */
-    public static void toFloat(double[] values, int from, int to, float[] into) {
-        for (int i = from; i < to; i++) {
-            into[i] = (float) values[i];
+            into[at + i] = (float) values[from + i];
         }
     }
 

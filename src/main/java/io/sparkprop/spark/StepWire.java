@@ -117,16 +117,9 @@ final class StepWire {
 
     /**
      * A step's order: the task's code ({@link #taskCode}), the set it runs on and the weights, into
-     * {@code reuse} if it fits.
-     */
-    static ByteBuffer order(ByteBuffer task, int set, double[] weights, boolean asFloats, ByteBuffer reuse) {
-        return order(task, set, weights, asFloats ? new float[weights.length] : null, reuse);
-    }
-
-    /**
-     * {@link #order}, float32 when {@code rounded} is not null: the weights are rounded into it
-     * (where every float32 rounding of weights is written, {@link FloatBackprop#toFloat}), then
-     * copied into the message in bulk, a slice at a time.
+     * {@code reuse} if it fits. The weights go as float32 when {@code rounded} is not null: rounded
+     * into it ({@link FloatBackprop#toFloat}, the one rounding of weights to float32), then copied
+     * into the message, a slice at a time.
      */
     static ByteBuffer order(ByteBuffer task, int set, double[] weights, float[] rounded, ByteBuffer reuse) {
         boolean asFloats = rounded != null;
@@ -144,7 +137,7 @@ final class StepWire {
         if (asFloats) {
             var floats = out.asFloatBuffer(); // absolute puts: the slices share the view
             Slices.run(weights.length, (from, to) -> {
-                FloatBackprop.toFloat(weights, from, to, rounded);
+                FloatBackprop.toFloat(weights, from, rounded, from, to - from);
                 floats.put(from, rounded, from, to - from);
             });
             out.position(out.position() + weights.length * Float.BYTES);
@@ -172,14 +165,10 @@ final class StepWire {
         return set;
     }
 
-    /** The weights of an order, widened to double into {@code reuse} when it has their length. */
-    static double[] orderWeights(ByteBuffer order, double[] reuse) throws IOException {
-        return orderWeights(order, reuse, null);
-    }
-
     /**
-     * {@link #orderWeights}, and when they came as floats, {@code ws} (unless null) keeps them as
-     * sent ({@link ShardWorkspace#takeFloatWeights}), for the task not to round them again.
+     * The weights of an order, widened to double into {@code reuse} when it has their length; when
+     * they came as floats, {@code ws} (unless null) keeps them as sent
+     * ({@link ShardWorkspace#takeFloatWeights}), for the task not to round them again.
      */
     static double[] orderWeights(ByteBuffer order, double[] reuse, ShardWorkspace ws) throws IOException {
         ByteBuffer in = order.duplicate().order(ByteOrder.LITTLE_ENDIAN);

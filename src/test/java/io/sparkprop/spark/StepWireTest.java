@@ -159,20 +159,20 @@ class StepWireTest {
     void anOrderCarriesTheTaskItsSetAndTheWeightsRoundedOnceForFloat32() throws IOException {
         double[] w = {0.1, -2.75, 1e-30, 3.0};
         ShardTask task = ShardTask.gradient(new Step(42, 3, 5, 29));
-        ByteBuffer order = StepWire.order(StepWire.taskCode(task, SERIALIZER), 1, w, true, null);
+        ByteBuffer order = StepWire.order(StepWire.taskCode(task, SERIALIZER), 1, w, new float[w.length], null);
         assertEquals(task, StepWire.orderTask(order, SERIALIZER, LOADER));
         assertEquals(1, StepWire.orderSet(order, 2), "the validation set");
         assertThrows(IOException.class, () -> StepWire.orderSet(order, 1), "a task that serves no validation rows");
-        double[] back = StepWire.orderWeights(order, null);
+        double[] back = StepWire.orderWeights(order, null, null);
         for (int i = 0; i < w.length; i++) {
             assertEquals((double) (float) w[i], back[i], 0.0);
         }
         double[] reuse = new double[w.length];
-        assertTrue(StepWire.orderWeights(StepWire.order(StepWire.taskCode(task, SERIALIZER), 0, w, false, order),
-                reuse) == reuse, "the weights' array is reused when it fits");
+        assertTrue(StepWire.orderWeights(StepWire.order(StepWire.taskCode(task, SERIALIZER), 0, w, null, order),
+                reuse, null) == reuse, "the weights' array is reused when it fits");
         assertArrayEquals(w, reuse);
         ByteBuffer truncated = order.duplicate().limit(order.limit() - 1);
-        assertThrows(IOException.class, () -> StepWire.orderWeights(truncated, null));
+        assertThrows(IOException.class, () -> StepWire.orderWeights(truncated, null, null));
     }
 
     @Test
@@ -216,14 +216,14 @@ class StepWireTest {
     void aTaskCodeThatDoesNotParseIsAnIOException() {
         for (byte[] bad : new byte[][] {{}, {9}, {1, 0, 0}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0, 1, 0, 0, 0, 0, 0, 0, 0}}) {
-            ByteBuffer order = StepWire.order(ByteBuffer.wrap(bad), 0, new double[] {1.0}, false, null);
+            ByteBuffer order = StepWire.order(ByteBuffer.wrap(bad), 0, new double[] {1.0}, null, null);
             assertThrows(IOException.class, () -> StepWire.orderTask(order, SERIALIZER, LOADER),
                     "task code of " + bad.length + " bytes");
         }
     }
 
     private static ShardTask taskBack(ByteBuffer code) throws IOException {
-        return StepWire.orderTask(StepWire.order(code, 0, new double[] {1.0}, false, null), SERIALIZER, LOADER);
+        return StepWire.orderTask(StepWire.order(code, 0, new double[] {1.0}, null, null), SERIALIZER, LOADER);
     }
 
     private static GradientSum sum(double[] sums, double loss, long count, double weight, double correct) {
